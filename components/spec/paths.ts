@@ -1,0 +1,24 @@
+/**
+ * Where things live on a host and inside the containers. One place, because the cloud-init
+ * renderer (which mounts the data disk), the TOML renderers (which name data dirs) and the
+ * container components (which bind-mount them) must agree.
+ */
+
+/** Mount point of each host's data disk. */
+export const HOST_DATA_MOUNT = "/data";
+
+export const META_PATHS = {
+  /** Baked-in config path of the ceresmeta-server image's entrypoint. */
+  configInContainer: "/etc/ceresmeta/ceresmeta.toml",
+  /** `data-dir`: etcd data, WAL and etcd.log live below it, so it must be on the data disk. */
+  dataInContainer: "/var/lib/ceresmeta",
+  dataOnHost: `${HOST_DATA_MOUNT}/ceresmeta`,
+} as const;
+
+export const SERVER_PATHS = {
+  /** Baked-in config path of the ceresdb-server image's entrypoint. */
+  configInContainer: "/etc/ceresdb/ceresdb.toml",
+  /** RocksDB WAL, tracing and disk cache. */
+  dataInContainer: "/var/lib/ceresdb",
+  dataOnHost: `${HOST_DATA_MOUNT}/ceresdb`,
+} as const;

@@ -1,0 +1,213 @@
+/**
+ * The validated cluster spec: the single typed description of everything a stack builds.
+ *
+ * Data flows one way: stack settings (components/config/stackConfig.ts, the only reader of
+ * pulumi.Config) -> validation and defaults (components/spec/buildSpec.ts) -> this spec -> pure
+ * renderers (components/render/*) -> thin components that only create resources.
+ *
+ * The spec is plain data: no Pulumi Outputs, no secrets. Secret values travel separately as
+ * `ClusterSecrets` so the spec can be rendered, compared and snapshotted freely.
+ */
+
+/** Environment class: decides protection, teardown and network strictness. */
+export type EnvironmentClass = "prod" | "staging" | "test";
+
+/** WAL implementations CeresDB supports (`[analytic.wal] type`). Case matters to CeresDB. */
+export type WalType = "RocksDB" | "Obkv" | "Kafka";
+
+/** CeresMeta topology (`topology-type`). `dynamic` needs remote WAL and storage. */
+export type TopologyType = "static" | "dynamic";
+
+/** A CeresDB/CeresMeta release tag; the two always run the same tag. */
+export type CeresVersion = "v1.2.2" | "v1.2.4" | "v1.2.5" | "v1.2.6" | "v1.2.7";
+
+export interface PortSpec {
+  /** CeresDB gRPC (`server.grpc_port`), part of each node's identity. */
+  grpc: number;
+  /** CeresDB HTTP (`server.http_port`); `GET /` is the health check. */
+  http: number;
+  /** CeresDB MySQL protocol (`server.mysql_port`). */
+  mysql: number;
+  /** CeresDB PostgreSQL protocol (`server.postgresql_port`, v1.2.6+ only). */
+  postgresql: number;
+  /** CeresMeta etcd client + gRPC (`client-urls`). */
+  metaClient: number;
+  /** CeresMeta etcd peer (`peer-urls`). */
+  metaPeer: number;
+  /** CeresMeta HTTP API; one value on every member so leader forwarding works. */
+  metaHttp: number;
+}
+
+export interface DiskSpec {
+  /** Alibaba Cloud disk category, e.g. `cloud_essd`. */
+  category: string;
+  /** Size in GiB. */
+  sizeGb: number;
+  /** ESSD performance level (PL0..PL3); only for `cloud_essd`. */
+  performanceLevel?: string;
+}
+
+export interface ZoneSpec {
+  /** Zone ID, e.g. `cn-hangzhou-h`. */
+  zoneId: string;
+  /** The vSwitch of this zone: created with `cidr`, or an existing one (`vswitchId`). */
+  vswitchId?: string;
+  /** CIDR of the vSwitch (the one we create, or the existing one's, needed to pin host IPs). */
+  cidr: string;
+}
+
+export interface NetworkSpec {
+  /** Existing VPC ID; undefined means the stack creates the VPC. */
+  vpcId?: string;
+  /** CIDR of the VPC (created, or the existing one's). */
+  vpcCidr: string;
+  /** Zones in placement order; hosts are spread round-robin over them. */
+  zones: ZoneSpec[];
+  /** CIDRs allowed to reach the CeresDB client ports (gRPC, HTTP, MySQL, PostgreSQL). */
+  clientCidrs: string[];
+  /** CIDRs allowed to SSH to the hosts (besides the bastion). */
+  adminCidrs: string[];
+  /** Give hosts a public IP (test stacks without a bastion). */
+  assignPublicIp: boolean;
+}
+
+/** How the program reaches each host's SSH (for Docker and readiness checks). */
+export interface AccessSpec {
+  /** SSH login user on every host. */
+  sshUser: string;
+  /** OpenSSH public key installed on every host. */
+  sshPublicKey: string;
+  /** Optional jump host (`host` or `host:port`) and its user. */
+  bastion?: { host: string; port: number; user: string };
+}
+
+/** One host: an ECS instance with a fixed private IP and its own data disk. */
+export interface HostSpec {
+  /** Role-qualified short name, e.g. `meta-0`, `node-3`; also the base of resource names. */
+  name: string;
+  zoneId: string;
+  /** Fixed private IP inside the zone's vSwitch. */
+  privateIp: string;
+  instanceType: string;
+  systemDisk: DiskSpec;
+  dataDisk: DiskSpec;
+}
+
+export interface MetaMemberSpec {
+  /** 0-based member index. */
+  index: number;
+  /** etcd member name (`node-name`), e.g. `meta0`; never changes for a member. */
+  memberName: string;
+  host: HostSpec;
+  /**
+   * `new` for members of the bootstrap cluster; `existing` for a member being re-added after
+   * it was lost (see the README's member replacement procedure).
+   */
+  initialClusterState: "new" | "existing";
+}
+
+export interface ServerNodeSpec {
+  /** 0-based node index. */
+  index: number;
+  host: HostSpec;
+}
+
+export type WalSpec =
+  | { type: "RocksDB" }
+  | {
+      type: "Obkv";
+      paramUrl: string;
+      fullUserName: string;
+      sysUserName: string;
+    }
+  | { type: "Kafka"; brokers: string[] };
+
+export interface StorageSpec {
+  /** OSS bucket name. */
+  bucket: string;
+  /** Create the bucket (true) or use an existing one (false). */
+  createBucket: boolean;
+  /** Key prefix inside the bucket for this cluster's SSTs. */
+  prefix: string;
+  /** Endpoint the hosts use (the region's internal endpoint, https). */
+  endpoint: string;
+  /** Use a user-supplied access key pair (`ceresdb:ossAccessKeyId` + secret) instead of a RAM user. */
+  useSuppliedKey: boolean;
+  /** Supplied access key ID (not secret), when `useSuppliedKey`. */
+  suppliedKeyId?: string;
+}
+
+/** Cluster-creation settings CeresMeta reads only at the very first start. */
+export interface BootstrapSpec {
+  /** `default-cluster-name`; CeresDB `meta_client.cluster_name` must match. */
+  clusterName: string;
+  /** `default-cluster-node-count`. */
+  nodeCount: number;
+  /** `default-cluster-shard-total`. */
+  shardTotal: number;
+  /** `topology-type`. */
+  topology: TopologyType;
+  /** etcd `initial-cluster-token`, unique per stack so test clusters can never cross-talk. */
+  initialClusterToken: string;
+  /** etcd key prefix (`storage-root-path` = CeresDB `etcd_client.root_path`). */
+  storageRootPath: string;
+}
+
+export interface ImageSpec {
+  /** Full image reference of CeresMeta, e.g. `docker.io/ceresdb/ceresmeta-server:v1.2.7`. */
+  meta: string;
+  /** Full image reference of CeresDB, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
+  server: string;
+  /** Registry host for authentication, e.g. `registry.cn-hangzhou.aliyuncs.com`. */
+  registry: string;
+  /** Registry user; the password is the secret `ceresdb:registryPassword`. */
+  registryUsername?: string;
+}
+
+/** What the environment class turns on. Derived, never set directly. */
+export interface ProtectionSpec {
+  /** Pulumi `protect` on the bucket and data disks. */
+  protectData: boolean;
+  /** ECS deletion protection on every instance. */
+  deletionProtection: boolean;
+  /** OSS versioning on a bucket we create. */
+  ossVersioning: boolean;
+  /** Let `pulumi destroy` delete a non-empty bucket we created. */
+  forceDestroyBucket: boolean;
+}
+
+export interface ClusterSpec {
+  /** Pulumi project and stack this spec was built for. */
+  project: string;
+  stack: string;
+  /** Prefix of every resource name and cloud-side name, e.g. `ceresdb-dev`. */
+  name: string;
+  version: CeresVersion;
+  environment: EnvironmentClass;
+  region: string;
+  /** Tags applied to every taggable resource (already merged with the managed tags). */
+  tags: Record<string, string>;
+  ports: PortSpec;
+  network: NetworkSpec;
+  access: AccessSpec;
+  images: ImageSpec;
+  storage: StorageSpec;
+  wal: WalSpec;
+  bootstrap: BootstrapSpec;
+  meta: MetaMemberSpec[];
+  nodes: ServerNodeSpec[];
+  protection: ProtectionSpec;
+  /** Log level for CeresDB and CeresMeta. */
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+/**
+ * Secret values, resolved. Renderers take them as plain strings; components obtain them inside
+ * an `apply` so everything rendered from them stays a secret Output.
+ */
+export interface ClusterSecrets {
+  ossAccessKeyId: string;
+  ossAccessKeySecret: string;
+  obkvPassword?: string;
+  obkvSysPassword?: string;
+}

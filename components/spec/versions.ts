@@ -1,0 +1,58 @@
+import { CeresVersion } from "./types";
+
+/**
+ * What differs between the CeresDB/CeresMeta releases we render for. Every entry comes from
+ * ../shared/reference/ceresdb-config.md (sections 1.3, 2.8, 2.9, 2.11); a version missing here is
+ * refused by validation rather than rendered with guessed keys.
+ */
+export interface VersionTraits {
+  /** CeresMeta HTTP port key: renamed from `default-http-port` to `http-port` in v1.2.7. */
+  metaHttpPortKey: "default-http-port" | "http-port";
+  /** CeresMeta health path: `/api/v1/healthCheck` up to v1.2.6, `/api/v1/health` from v1.2.7. */
+  metaHealthPath: string;
+  /** CeresMeta has the etcd member API (`/api/v1/etcd/member`), v1.2.7+. */
+  metaMemberApi: boolean;
+  /** Aliyun object store: flat `pool_max_idle_per_host`/`timeout` (<= v1.2.2) or `http`/`retry` tables (v1.2.4+). */
+  aliyunLayout: "flat" | "nested";
+  /** Kafka brokers: one string `boost_broker` (<= v1.2.2) or an array `boost_brokers` (v1.2.4+). */
+  kafkaBrokersKey: "boost_broker" | "boost_brokers";
+  /** CeresDB serves PostgreSQL (`server.postgresql_port`), v1.2.6+. */
+  postgresql: boolean;
+}
+
+const v122: VersionTraits = {
+  metaHttpPortKey: "default-http-port",
+  metaHealthPath: "/api/v1/healthCheck",
+  metaMemberApi: false,
+  aliyunLayout: "flat",
+  kafkaBrokersKey: "boost_broker",
+  postgresql: false,
+};
+const v124: VersionTraits = { ...v122, aliyunLayout: "nested", kafkaBrokersKey: "boost_brokers" };
+const v126: VersionTraits = { ...v124, postgresql: true };
+const v127: VersionTraits = {
+  ...v126,
+  metaHttpPortKey: "http-port",
+  metaHealthPath: "/api/v1/health",
+  metaMemberApi: true,
+};
+
+export const VERSION_TRAITS: Readonly<Record<CeresVersion, VersionTraits>> = {
+  "v1.2.2": v122,
+  "v1.2.4": v124,
+  "v1.2.5": v124,
+  "v1.2.6": v126,
+  "v1.2.7": v127,
+};
+
+export const SUPPORTED_VERSIONS = Object.keys(VERSION_TRAITS) as CeresVersion[];
+
+export const DEFAULT_VERSION: CeresVersion = "v1.2.7";
+
+export function isSupportedVersion(v: string): v is CeresVersion {
+  return Object.prototype.hasOwnProperty.call(VERSION_TRAITS, v);
+}
+
+export function traitsOf(v: CeresVersion): VersionTraits {
+  return VERSION_TRAITS[v];
+}
