@@ -1,0 +1,54 @@
+/**
+ * `npm run teardown -- --expired [--yes]` / `npm run teardown -- --stack NAME [--yes]`.
+ * Uses the `pulumi` CLI on PATH, the backend from `pulumi login` / PULUMI_BACKEND_URL, and
+ * PULUMI_CONFIG_PASSPHRASE (or the stack's secrets provider) to read stack config.
+ * Exit codes: 0 ok, 1 a destroy/remove failed or a named stack was refused, 2 usage error.
+ */
+import * as path from "path";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { parseArgs, UsageError, USAGE } from "./args";
+import { AutomationTeardownWorkspace } from "./pulumiWorkspace";
+import { formatTable, runTeardown } from "./runner";
+
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`teardown: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const workDir = path.resolve(args.cwd ?? process.cwd());
+  const ws = await LocalWorkspace.create({ workDir });
+  const tw = new AutomationTeardownWorkspace(ws, (out) => process.stderr.write(out));
+  console.log(
+    `teardown: ${args.mode === "named" ? `stack ${args.stack}` : "expired test stacks"}, now=${args.now.toISOString()}, ` +
+      (args.yes ? "DESTROYING (--yes)" : "report only (no --yes)"),
+  );
+  const report = await runTeardown(tw, {
+    mode: args.mode,
+    stack: args.stack,
+    yes: args.yes,
+    now: args.now,
+    timeoutMs: args.timeoutMinutes * 60_000,
+    log: (l) => console.log(`teardown: ${l}`),
+  });
+  console.log(formatTable(report));
+  if (!report.ok) console.error("teardown: finished with failures or refusals (see table)");
+  return report.ok ? 0 : 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`teardown: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
