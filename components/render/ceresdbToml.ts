@@ -1,0 +1,193 @@
+/**
+ * CeresDB server config (`/etc/ceresdb/ceresdb.toml`), per ../shared/reference/ceresdb-config.md
+ * sections 2.2-2.9 (keys per version), 5 (what CeresDB rejects or silently ignores) and 7.
+ *
+ * The top level of CeresDB's config is `deny_unknown_fields`: only the sections `node`, `server`,
+ * `runtime`, `logger`, `tracing`, `analytic`, `query_engine`, `cluster_deployment` and `limiter`
+ * may appear. Inside sections unknown keys are silently dropped, so the key names below matter
+ * as much as the values (test/render checks them).
+ */
+import * as TOML from "@iarna/toml";
+import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../spec/types";
+import { traitsOf } from "../spec/versions";
+import { SERVER_PATHS } from "../spec/paths";
+import {
+  RenderError,
+  RenderOptions,
+  assertPort,
+  assertRoutableIp,
+  commentBlock,
+  hostPort,
+  orderedMetaMembers,
+  stringifyToml,
+} from "./common";
+
+/** Top-level sections CeresDB v1.x accepts; anything else is a hard parse error. */
+export const CERESDB_TOP_LEVEL_SECTIONS = [
+  "node",
+  "server",
+  "runtime",
+  "logger",
+  "tracing",
+  "analytic",
+  "query_engine",
+  "cluster_deployment",
+  "limiter",
+] as const;
+
+/** Node heartbeat lease: heartbeats every lease*2/3; above ~15 s nodes would flap (reference 6.6). */
+export const META_CLIENT_LEASE = "10s";
+/** gRPC timeout of CeresDB's calls to CeresMeta. */
+export const META_CLIENT_TIMEOUT = "5s";
+
+function nonEmpty(value: string | undefined, path: string): string {
+  if (value === undefined || value === "") throw new RenderError(path, "must be set and non-empty");
+  return value;
+}
+
+function objectStore(spec: ClusterSpec, secrets: ClusterSecrets): TOML.JsonMap {
+  const s = spec.storage;
+  if (!/^https?:\/\//.test(s.endpoint)) {
+    // Without a scheme CeresDB silently talks plain HTTP to OSS (reference 2.8).
+    throw new RenderError("storage.endpoint", `"${s.endpoint}" must include the scheme (https://...)`);
+  }
+  const store: TOML.JsonMap = {
+    type: "Aliyun",
+    key_id: nonEmpty(secrets.ossAccessKeyId, "secrets.ossAccessKeyId"),
+    key_secret: nonEmpty(secrets.ossAccessKeySecret, "secrets.ossAccessKeySecret"),
+    endpoint: s.endpoint,
+    bucket: nonEmpty(s.bucket, "storage.bucket"),
+    prefix: nonEmpty(s.prefix, "storage.prefix"),
+  };
+  // The values below are CeresDB's defaults, written out so the layout is visible in the file.
+  if (traitsOf(spec.version).aliyunLayout === "nested") {
+    // v1.2.4+: `http` and `retry` have no serde default, so every key of each table is required.
+    store.http = {
+      pool_max_idle_per_host: 1024,
+      timeout: "60s",
+      keep_alive_timeout: "60s",
+      keep_alive_interval: "2s",
+    };
+    store.retry = { max_retries: 3, retry_timeout: "3m" };
+  } else {
+    // v1.2.2: flat keys (ignored by v1.2.4+, hence the version switch).
+    store.pool_max_idle_per_host = 1024;
+    store.timeout = "60s";
+    store.keep_alive_timeout = "60s";
+    store.keep_alive_interval = "2s";
+  }
+  return store;
+}
+
+function wal(spec: ClusterSpec, secrets: ClusterSecrets): TOML.JsonMap {
+  const w = spec.wal;
+  switch (w.type) {
+    case "RocksDB":
+      // WAL in <data_dir>/wal and manifest in <data_dir>/manifest, on the host data disk.
+      return { type: "RocksDB", data_dir: SERVER_PATHS.dataInContainer };
+    case "Obkv":
+      return {
+        type: "Obkv",
+        obkv: {
+          full_user_name: nonEmpty(w.fullUserName, "wal.fullUserName"),
+          param_url: nonEmpty(w.paramUrl, "wal.paramUrl"),
+          password: nonEmpty(secrets.obkvPassword, "secrets.obkvPassword"),
+          client: {
+            sys_user_name: nonEmpty(w.sysUserName, "wal.sysUserName"),
+            sys_password: nonEmpty(secrets.obkvSysPassword, "secrets.obkvSysPassword"),
+          },
+        },
+      };
+    case "Kafka": {
+      if (w.brokers.length === 0) throw new RenderError("wal.brokers", "at least one Kafka broker is required");
+      w.brokers.forEach((b, i) => {
+        if (!/^[^\s:/]+:\d+$/.test(b)) throw new RenderError(`wal.brokers[${i}]`, `"${b}" must be host:port`);
+      });
+      const key = traitsOf(spec.version).kafkaBrokersKey;
+      if (key === "boost_broker") {
+        if (w.brokers.length > 1) {
+          throw new RenderError(
+            "wal.brokers",
+            `${spec.version} accepts a single boost_broker; ${w.brokers.length} brokers given (use v1.2.4+)`,
+          );
+        }
+        return { type: "Kafka", kafka: { client: { boost_broker: w.brokers[0] } } };
+      }
+      return { type: "Kafka", kafka: { client: { boost_brokers: [...w.brokers] } } };
+    }
+  }
+}
+
+export function renderCeresDbToml(
+  spec: ClusterSpec,
+  node: ServerNodeSpec,
+  secrets: ClusterSecrets,
+  opts: RenderOptions = {},
+): string {
+  const known = spec.nodes.find((n) => n.index === node.index);
+  if (!known || known.host.privateIp !== node.host.privateIp) {
+    throw new RenderError("node", `node index ${node.index} (${node.host.privateIp}) is not in spec.nodes`);
+  }
+  // node.addr is the host only: CeresDB appends `:grpc_port` itself to form the node name.
+  const addr = assertRoutableIp(node.host.privateIp, `nodes[${node.index}].host.privateIp`, opts);
+  const traits = traitsOf(spec.version);
+  const p = spec.ports;
+  const members = orderedMetaMembers(spec, opts);
+  const metaClient = assertPort(p.metaClient, "ports.metaClient");
+  const b = spec.bootstrap;
+  if (b.clusterName === "") throw new RenderError("bootstrap.clusterName", "must not be empty");
+  if (!b.storageRootPath.startsWith("/")) {
+    throw new RenderError("bootstrap.storageRootPath", `"${b.storageRootPath}" must start with "/"`);
+  }
+
+  const server: TOML.JsonMap = {
+    bind_addr: "0.0.0.0",
+    http_port: assertPort(p.http, "ports.http"),
+    grpc_port: assertPort(p.grpc, "ports.grpc"),
+    mysql_port: assertPort(p.mysql, "ports.mysql"),
+  };
+  if (traits.postgresql) server.postgresql_port = assertPort(p.postgresql, "ports.postgresql");
+
+  const data = SERVER_PATHS.dataInContainer;
+  const doc: TOML.JsonMap = {
+    node: { addr },
+    server,
+    logger: { level: spec.logLevel },
+    // The image default is /tmp/ceresdb, which is not on the data disk.
+    tracing: { dir: `${data}/tracing` },
+    cluster_deployment: {
+      mode: "WithMeta",
+      meta_client: {
+        cluster_name: b.clusterName,
+        meta_addr: `http://${hostPort(members[0].host.privateIp, metaClient)}`,
+        lease: META_CLIENT_LEASE,
+        timeout: META_CLIENT_TIMEOUT,
+      },
+      etcd_client: {
+        server_addrs: members.map((m) => hostPort(m.host.privateIp, metaClient)),
+        root_path: b.storageRootPath,
+      },
+    },
+    analytic: {
+      storage: {
+        // Only the location: the disk cache stays off (capacity "0") unless tuned later.
+        disk_cache_dir: `${data}/cache`,
+        object_store: objectStore(spec, secrets),
+      },
+      wal: wal(spec, secrets),
+    },
+  };
+
+  const header = commentBlock([
+    `Generated by ceresdb-cluster for stack ${spec.project}/${spec.stack} (${spec.name}), CeresDB ${spec.version}.`,
+    `Node ${node.index} on host ${node.host.name} (${addr}). Do not edit by hand. Contains secrets.`,
+    "",
+    `- node.addr is host only; CeresDB registers ${addr}:${p.grpc} with CeresMeta as this node's name.`,
+    `- meta_addr is member ${members[0].memberName}: any member works (followers forward gRPC to the`,
+    "  leader), and always naming the lowest-index member keeps this file stable across meta",
+    "  leader changes; etcd_client.server_addrs lists every member for the shard locks.",
+    "- etcd_client.root_path equals CeresMeta storage-root-path; cluster_name equals default-cluster-name.",
+    `- WAL ${spec.wal.type}; SSTs in OSS bucket ${spec.storage.bucket} under prefix ${spec.storage.prefix}.`,
+  ]);
+  return header + "\n" + stringifyToml(doc);
+}

@@ -1,0 +1,116 @@
+/**
+ * Helpers shared by the pure renderers. Nothing here imports Pulumi: every function maps plain
+ * spec data to plain strings so renders can be snapshotted and diffed offline.
+ */
+import { isIP } from "net";
+import * as TOML from "@iarna/toml";
+import { ClusterSpec, MetaMemberSpec } from "../spec/types";
+
+/** Options every renderer accepts. The defaults are the production behaviour. */
+export interface RenderOptions {
+  /**
+   * Accept loopback addresses (127.0.0.0/8, ::1) as host IPs. ONLY for local proofs that run
+   * several members on one machine (tools/meta-proof); a loopback address in a real cluster
+   * would make every member advertise itself as "this host" and break the cluster.
+   */
+  allowLoopback?: boolean;
+}
+
+/** Error raised when a spec cannot be rendered; `path` names the offending spec field. */
+export class RenderError extends Error {
+  constructor(
+    public readonly path: string,
+    reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = "RenderError";
+  }
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === "::1" || /^127\./.test(ip);
+}
+
+function isUnspecified(ip: string): boolean {
+  return ip === "0.0.0.0" || ip === "::" || /^0+(\.0+){3}$/.test(ip);
+}
+
+/**
+ * Checks that `ip` is an address other hosts can reach: a literal IP (no scheme, no port), never
+ * the unspecified address, and never loopback unless the caller opted in for a local proof.
+ */
+export function assertRoutableIp(ip: string, path: string, opts: RenderOptions = {}): string {
+  if (isIP(ip) === 0) {
+    throw new RenderError(path, `"${ip}" is not a literal IP address (no scheme, no port)`);
+  }
+  if (isUnspecified(ip)) {
+    throw new RenderError(path, `"${ip}" is the unspecified address; peers cannot reach it`);
+  }
+  if (isLoopback(ip) && !opts.allowLoopback) {
+    throw new RenderError(path, `"${ip}" is a loopback address; other hosts cannot reach it`);
+  }
+  return ip;
+}
+
+/** `host:port`, bracketing IPv6 literals. */
+export function hostPort(ip: string, port: number): string {
+  return isIP(ip) === 6 ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+export function assertPort(port: number, path: string): number {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RenderError(path, `${port} is not a TCP port`);
+  }
+  return port;
+}
+
+/**
+ * The meta members in index order, after checking the list is one a cluster can be built from:
+ * non-empty, unique indexes, names and IPs. Every renderer that lists members uses this, so
+ * the order (and thus `initial-cluster`, `server_addrs`, `meta_addr`) is identical everywhere.
+ */
+export function orderedMetaMembers(spec: ClusterSpec, opts: RenderOptions = {}): MetaMemberSpec[] {
+  if (spec.meta.length === 0) {
+    throw new RenderError("meta", "at least one CeresMeta member is required");
+  }
+  const members = [...spec.meta].sort((a, b) => a.index - b.index);
+  const seen = { index: new Set<number>(), name: new Set<string>(), ip: new Set<string>() };
+  members.forEach((m, i) => {
+    const path = `meta[${i}]`;
+    if (seen.index.has(m.index)) throw new RenderError(`${path}.index`, `duplicate index ${m.index}`);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(m.memberName)) {
+      // The name is embedded in `initial-cluster` (`name=url,...`): `=` or `,` would corrupt it.
+      throw new RenderError(`${path}.memberName`, `"${m.memberName}" must be [A-Za-z0-9_-]+`);
+    }
+    if (seen.name.has(m.memberName)) {
+      throw new RenderError(`${path}.memberName`, `duplicate member name "${m.memberName}"`);
+    }
+    assertRoutableIp(m.host.privateIp, `${path}.host.privateIp`, opts);
+    if (seen.ip.has(m.host.privateIp)) {
+      throw new RenderError(`${path}.host.privateIp`, `duplicate IP ${m.host.privateIp}`);
+    }
+    seen.index.add(m.index);
+    seen.name.add(m.memberName);
+    seen.ip.add(m.host.privateIp);
+  });
+  return members;
+}
+
+/**
+ * A `#`-comment block. TOML has comments but @iarna/toml cannot emit them, so each file gets a
+ * header that says where it came from and explains the non-obvious values.
+ */
+export function commentBlock(lines: string[]): string {
+  return lines.map((l) => (l === "" ? "#" : `# ${l}`)).join("\n") + "\n";
+}
+
+/**
+ * TOML text of `doc`. @iarna/toml writes integers with digit separators (`8_080`); valid TOML
+ * 1.0, but it defeats `grep port = 8080` on a host and older parsers, so they are removed. Only
+ * bare integer values are touched: strings are always quoted and keep their underscores.
+ */
+export function stringifyToml(doc: TOML.JsonMap): string {
+  return TOML.stringify(doc).replace(/^(\s*[A-Za-z0-9_-]+ = )(-?\d{1,3}(?:_\d{3})+)$/gm, (_m, lhs: string, n: string) =>
+    lhs + n.replace(/_/g, ""),
+  );
+}

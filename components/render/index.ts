@@ -1,0 +1,18 @@
+/** Pure renderers: validated spec in, file contents out. No Pulumi imports below this folder. */
+export { RenderError } from "./common";
+export type { RenderOptions } from "./common";
+export { renderCeresMetaToml, initialClusterOf, META_ETCD_START_TIMEOUT_MS } from "./ceresmetaToml";
+export {
+  renderCeresDbToml,
+  CERESDB_TOP_LEVEL_SECTIONS,
+  META_CLIENT_LEASE,
+  META_CLIENT_TIMEOUT,
+} from "./ceresdbToml";
+export {
+  renderCloudInit,
+  renderHostSetupScript,
+  diskByIdPath,
+  HOST_READY_MARKER,
+  HOST_SETUP_SCRIPT,
+  DISK_WAIT_SECONDS,
+} from "./cloudInit";
