@@ -1,0 +1,269 @@
+/**
+ * Run the Pulumi program offline under mocks and record what it would register.
+ *
+ * No CLI, no engine, no providers: the program is imported in this process with
+ * `pulumi.runtime.setMocks`, inside `runInPulumiStack` so a stack transformation can see every
+ * resource's parent and options (mocks see neither).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type * as pulumiType from "@pulumi/pulumi";
+import { loadStackSettings } from "./config";
+import { ComputeHook, MockCall, RecordingMocks } from "./mocks";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn?: string;
+  /** Name of the parent resource; undefined for resources directly under the stack. */
+  parent?: string;
+  /** Type of the parent resource. */
+  parentType?: string;
+  custom: boolean;
+  /** Name of the explicit or inherited provider resource (e.g. the per-host docker provider). */
+  provider?: string;
+  /** Names of the resources in `dependsOn`. */
+  dependsOn?: string[];
+  /** Resource options worth showing (protect, additionalSecretOutputs, ...), when set. */
+  options?: Record<string, unknown>;
+  /** Inputs as the mock saw them: raw, secret wrappers preserved. */
+  inputs: Record<string, unknown>;
+  /** `{...inputs, computed}` as the mock returned it. */
+  state: Record<string, unknown>;
+}
+
+export interface OfflineRun {
+  stack: string;
+  project: string;
+  /** Every resource in registration order, the root stack excluded. */
+  resources: RecordedResource[];
+  /** Stack outputs, resolved (in preview, unknown values are absent). */
+  outputs: Record<string, unknown>;
+  /** Config keys that were secret. */
+  secretKeys: string[];
+  /** The value each secret setting had in this run (placeholder or the caller's value), by key. */
+  secretValues: Record<string, string>;
+  /** The settings the program was given (secrets included; do not print). */
+  config: Record<string, string>;
+  /** Invokes the program made. */
+  invokes: { token: string; inputs: unknown }[];
+}
+
+export interface RunOfflineOptions {
+  stack: string;
+  /** Directory with Pulumi.yaml, Pulumi.<stack>.yaml and the program (default: the repository root). */
+  projectDir?: string;
+  /** Program entry, relative to projectDir (default `index.ts`). */
+  program?: string;
+  /** Settings replacing the stack's, e.g. `{"ceresdb:nodeCount": "5"}`; short keys get the project prefix. */
+  overrides?: Record<string, string>;
+  /** Values for encrypted settings (default placeholders `<secret ceresdb:name>`). */
+  secretValues?: Record<string, string>;
+  /** Run as a preview (`pulumi.runtime.isDryRun()`), default false. */
+  preview?: boolean;
+  /** Extra computed outputs per resource. */
+  compute?: ComputeHook;
+  /** Keep Error stack capture on (slower); off by default, see docs/plan.md. */
+  captureStacks?: boolean;
+}
+
+/** The repository root (where the real Pulumi.yaml lives). */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** The fixture project used while the real program does not exist. */
+export const FIXTURE_DIR = path.join(__dirname, "fixtures");
+
+/** The real project if its program exists, else the fixture. */
+export function defaultProjectDir(): string {
+  return fs.existsSync(path.join(REPO_ROOT, "index.ts")) && fs.existsSync(path.join(REPO_ROOT, "Pulumi.yaml"))
+    ? REPO_ROOT
+    : FIXTURE_DIR;
+}
+
+declare const jest: { isolateModulesAsync?: (fn: () => Promise<void>) => Promise<void> } | undefined;
+
+interface Captured {
+  resource: pulumiType.Resource;
+  type: string;
+  name: string;
+  parent?: pulumiType.Resource;
+  dependsOn: unknown;
+  options: Record<string, unknown>;
+}
+
+const OPTION_KEYS = [
+  "protect",
+  "retainOnDelete",
+  "deleteBeforeReplace",
+  "replaceOnChanges",
+  "ignoreChanges",
+  "additionalSecretOutputs",
+  "aliases",
+  "customTimeouts",
+  "deletedWith",
+] as const;
+
+let running = false;
+
+/** Forget the project's own modules so the program (and its config reader) runs again. */
+function forgetProjectModules(projectDir: string): void {
+  const root = path.resolve(projectDir) + path.sep;
+  for (const key of Object.keys(require.cache)) {
+    if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+      delete require.cache[key];
+    }
+  }
+}
+
+async function resolveDeps(v: unknown): Promise<unknown[]> {
+  if (v === undefined || v === null) return [];
+  const x = await Promise.resolve(v);
+  if (x && typeof x === "object" && "apply" in (x as object) && typeof (x as { apply: unknown }).apply === "function") {
+    // An Output of resources: only known values can be read.
+    const inner = await new Promise<unknown>((r) => {
+      (x as pulumiType.Output<unknown>).apply((y) => {
+        r(y);
+        return y;
+      });
+      setTimeout(() => r(undefined), 0);
+    });
+    return resolveDeps(inner);
+  }
+  if (Array.isArray(x)) return (await Promise.all(x.map(resolveDeps))).flat();
+  return [x];
+}
+
+function urnOf(res: pulumiType.Resource): Promise<string | undefined> {
+  return new Promise((r) => {
+    res.urn.apply((u) => {
+      r(u);
+      return u;
+    });
+    // In a preview the URN is still known under mocks; guard anyway.
+    setTimeout(() => r(undefined), 1000);
+  });
+}
+
+function nameFromProviderRef(ref: string | undefined): string | undefined {
+  if (!ref) return undefined;
+  const urn = ref.split("::").slice(0, -1).join("::") || ref;
+  const parts = urn.split("::");
+  return parts[parts.length - 1];
+}
+
+async function execute(
+  pulumi: typeof pulumiType,
+  programPath: string,
+  opts: RunOfflineOptions,
+  settings: ReturnType<typeof loadStackSettings>,
+): Promise<OfflineRun> {
+  const mocks = new RecordingMocks(opts.compute);
+  await pulumi.runtime.setMocks(mocks, settings.project, opts.stack, opts.preview ?? false);
+  pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+
+  const captured: Captured[] = [];
+  const names = new WeakMap<object, { type: string; name: string }>();
+  let programError: unknown;
+  const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((args) => {
+      names.set(args.resource, { type: args.type, name: args.name });
+      const options: Record<string, unknown> = {};
+      const o = args.opts as Record<string, unknown>;
+      for (const k of OPTION_KEYS) if (o[k] !== undefined) options[k] = o[k];
+      captured.push({
+        resource: args.resource,
+        type: args.type,
+        name: args.name,
+        parent: args.opts.parent,
+        dependsOn: args.opts.dependsOn,
+        options,
+      });
+      return undefined;
+    });
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return { ...require(programPath) };
+    } catch (e) {
+      programError = e;
+      throw e;
+    }
+  }).catch((e: unknown) => {
+    throw programError ?? e;
+  })) as Record<string, unknown> | undefined;
+  // Wait for every outstanding registration (disconnect drains the RPC queue).
+  await pulumi.runtime.disconnect();
+
+  const byKey = new Map<string, MockCall[]>();
+  for (const c of mocks.calls) {
+    const k = `${c.type}::${c.name}`;
+    const list = byKey.get(k) ?? [];
+    list.push(c);
+    byKey.set(k, list);
+  }
+  const resources: RecordedResource[] = [];
+  for (const cap of captured) {
+    const call = byKey.get(`${cap.type}::${cap.name}`)?.shift();
+    const parentInfo = cap.parent ? names.get(cap.parent) : undefined;
+    const deps = await resolveDeps(cap.dependsOn);
+    const depNames = deps.map((d) => (d && typeof d === "object" ? names.get(d)?.name : undefined)).filter((n): n is string => !!n);
+    const rec: RecordedResource = {
+      type: cap.type,
+      name: cap.name,
+      urn: await urnOf(cap.resource),
+      parent: parentInfo?.name,
+      parentType: parentInfo?.type,
+      custom: call?.custom ?? cap.type.startsWith("pulumi:providers:"),
+      provider: nameFromProviderRef(call?.provider),
+      inputs: call?.inputs ?? {},
+      state: call?.state ?? {},
+    };
+    if (depNames.length > 0) rec.dependsOn = depNames;
+    if (Object.keys(cap.options).length > 0) rec.options = cap.options;
+    resources.push(rec);
+  }
+  return {
+    stack: opts.stack,
+    project: settings.project,
+    resources,
+    outputs: outputs ?? {},
+    secretKeys: settings.secretKeys,
+    secretValues: settings.secretValues,
+    config: settings.config,
+    invokes: mocks.invokes,
+  };
+}
+
+/**
+ * Run the program of `projectDir` for `stack` under mocks and return what it registered.
+ * Runs one at a time per process; each run imports the program afresh (in jest through
+ * `jest.isolateModulesAsync`, elsewhere by dropping the project's modules from `require.cache`).
+ * Throws the program's error (e.g. invalid settings) unchanged.
+ */
+export async function runOffline(opts: RunOfflineOptions): Promise<OfflineRun> {
+  if (running) throw new Error("runOffline: a run is already in progress in this process");
+  running = true;
+  const projectDir = path.resolve(opts.projectDir ?? defaultProjectDir());
+  const programPath = path.join(projectDir, opts.program ?? "index.ts");
+  const settings = loadStackSettings({ projectDir, stack: opts.stack, overrides: opts.overrides, secretValues: opts.secretValues });
+  // debuggablePromise records `new Error().stack` for every promise the runtime makes; with no
+  // frames to capture that is cheap. Resource source positions are unaffected (they raise the limit).
+  const savedLimit = Error.stackTraceLimit;
+  if (!opts.captureStacks) Error.stackTraceLimit = 0;
+  try {
+    if (typeof jest !== "undefined" && jest?.isolateModulesAsync) {
+      let result: OfflineRun | undefined;
+      await jest.isolateModulesAsync(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const pulumi = require("@pulumi/pulumi") as typeof pulumiType;
+        result = await execute(pulumi, programPath, opts, settings);
+      });
+      return result as OfflineRun;
+    }
+    forgetProjectModules(projectDir);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pulumi = require("@pulumi/pulumi") as typeof pulumiType;
+    return await execute(pulumi, programPath, opts, settings);
+  } finally {
+    Error.stackTraceLimit = savedLimit;
+    running = false;
+  }
+}
