@@ -1,0 +1,287 @@
+/**
+ * Every stack setting, declared once: its type, default and description.
+ *
+ * The same table drives reading (components/config/stackConfig.ts), defaults and validation
+ * (buildSpec.ts), and is checked against the `config:` block of Pulumi.yaml and the README's
+ * settings reference by test/spec/settingsDocs.test.ts, so the three can never drift apart.
+ */
+
+export type SettingType = "string" | "integer" | "boolean" | "array" | "object";
+
+export interface SettingDecl {
+  type: SettingType;
+  /** Default, as Pulumi.yaml states it. Absent: no default (optional or required, see `required`). */
+  default?: string | number | boolean | unknown[] | Record<string, unknown>;
+  /** Stored encrypted; read with getSecret and never rendered into a plain output. */
+  secret?: boolean;
+  /** Must be set in every stack (a few more are required only in some cases; see buildSpec). */
+  required?: boolean;
+  description: string;
+}
+
+/** Project name = settings namespace. */
+export const NAMESPACE = "ceresdb";
+
+export const DEFAULT_PORTS = {
+  grpc: 8831,
+  http: 5440,
+  mysql: 3307,
+  postgresql: 5433,
+  metaClient: 2379,
+  metaPeer: 2380,
+  metaHttp: 8080,
+} as const;
+
+export const SETTINGS = {
+  // --- Cluster ---------------------------------------------------------------------------
+  version: {
+    type: "string",
+    default: "v1.2.7",
+    description: "CeresDB and CeresMeta release tag (the two always run the same tag). Supported: v1.2.2, v1.2.4, v1.2.5, v1.2.6, v1.2.7.",
+  },
+  environment: {
+    type: "string",
+    default: "prod",
+    description: "Environment class: prod, staging or test. Decides protection, teardown and network strictness. Defaults to prod, the safest.",
+  },
+  owner: {
+    type: "string",
+    description: "Who owns this stack (a person or team); tagged on every resource. Required for test stacks.",
+  },
+  expiresAt: {
+    type: "string",
+    description: "UTC time after which a test stack may be torn down, e.g. 2026-12-01T00:00:00Z. Required for test stacks.",
+  },
+  resourcePrefix: {
+    type: "string",
+    description: "Prefix of every resource and cloud-side name. Defaults to ceresdb-<stack>.",
+  },
+  tags: {
+    type: "object",
+    default: {},
+    description: "Extra tags for every taggable resource, as a map of strings.",
+  },
+  logLevel: {
+    type: "string",
+    default: "info",
+    description: "Log level of CeresDB and CeresMeta: debug, info, warn or error.",
+  },
+  // --- Topology --------------------------------------------------------------------------
+  metaCount: {
+    type: "integer",
+    default: 3,
+    description: "Number of CeresMeta members (embedded etcd): an odd number from 1 to 7; 1 is a standalone dev meta and is refused in prod.",
+  },
+  nodeCount: {
+    type: "integer",
+    default: 3,
+    description: "Number of CeresDB server nodes (1 to 500).",
+  },
+  topology: {
+    type: "string",
+    default: "static",
+    description: "CeresMeta topology: static, or dynamic (shard failover and rebalancing; needs the Obkv or Kafka WAL).",
+  },
+  shardTotal: {
+    type: "integer",
+    default: 8,
+    description: "Total shards of the cluster, fixed when the cluster is first created; at least nodeCount.",
+  },
+  rejoinMetaMembers: {
+    type: "array",
+    default: [],
+    description: "Indexes of CeresMeta members being re-added to a running cluster after they were lost (rendered with initial-cluster-state = existing). See the member replacement procedure.",
+  },
+  // --- Network ---------------------------------------------------------------------------
+  zones: {
+    type: "array",
+    required: true,
+    description: "Zone IDs to spread hosts over, in order, e.g. [cn-hangzhou-h, cn-hangzhou-i, cn-hangzhou-j]. Use 3 zones for production.",
+  },
+  vpcId: {
+    type: "string",
+    description: "Existing VPC to deploy into. Unset: the stack creates a VPC.",
+  },
+  vpcCidr: {
+    type: "string",
+    default: "10.10.0.0/16",
+    description: "CIDR of the VPC (the one created, or the existing one's).",
+  },
+  vswitchIds: {
+    type: "array",
+    description: "Existing vSwitch IDs, one per zone in the same order (only with vpcId).",
+  },
+  vswitchCidrs: {
+    type: "array",
+    description: "vSwitch CIDRs, one per zone. Defaults to consecutive /24s of vpcCidr. Required with vswitchIds (host IPs are pinned inside them).",
+  },
+  clientCidrs: {
+    type: "array",
+    default: [],
+    description: "CIDRs allowed to reach the CeresDB client ports (gRPC, HTTP, MySQL, PostgreSQL). Empty: the VPC CIDR.",
+  },
+  adminCidrs: {
+    type: "array",
+    default: [],
+    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement). The bastion is always allowed.",
+  },
+  allowPublicAccess: {
+    type: "boolean",
+    default: false,
+    description: "Allow 0.0.0.0/0 in clientCidrs or adminCidrs. Refused in prod for anything but the client ports.",
+  },
+  assignPublicIp: {
+    type: "boolean",
+    default: false,
+    description: "Give every host a public IP (for test stacks without a bastion).",
+  },
+  ports: {
+    type: "object",
+    default: { ...DEFAULT_PORTS },
+    description: "Ports, any subset of grpc, http, mysql, postgresql, metaClient, metaPeer, metaHttp; must be distinct.",
+  },
+  // --- Access ----------------------------------------------------------------------------
+  sshUser: {
+    type: "string",
+    default: "root",
+    description: "SSH login user on every host.",
+  },
+  sshPublicKey: {
+    type: "string",
+    required: true,
+    description: "OpenSSH public key installed on every host (ssh-ed25519 or ssh-rsa).",
+  },
+  sshPrivateKey: {
+    type: "string",
+    secret: true,
+    required: true,
+    description: "Private key matching sshPublicKey; used by the readiness and health gates. Load the same key into ssh-agent for the Docker provider.",
+  },
+  bastionHost: {
+    type: "string",
+    description: "Jump host (host or host:port) through which every SSH connection goes. Unset: hosts are reached directly.",
+  },
+  bastionUser: {
+    type: "string",
+    description: "SSH user on the bastion. Defaults to sshUser.",
+  },
+  // --- Hosts -----------------------------------------------------------------------------
+  metaInstanceType: {
+    type: "string",
+    default: "ecs.g7.large",
+    description: "ECS instance type of the CeresMeta hosts.",
+  },
+  nodeInstanceType: {
+    type: "string",
+    default: "ecs.g7.xlarge",
+    description: "ECS instance type of the CeresDB hosts.",
+  },
+  systemDiskSizeGb: {
+    type: "integer",
+    default: 40,
+    description: "System disk size (GiB) of every host.",
+  },
+  metaDataDiskSizeGb: {
+    type: "integer",
+    default: 40,
+    description: "Data disk size (GiB) of each CeresMeta host (etcd data and WAL).",
+  },
+  nodeDataDiskSizeGb: {
+    type: "integer",
+    default: 100,
+    description: "Data disk size (GiB) of each CeresDB host (WAL, disk cache, logs).",
+  },
+  dataDiskCategory: {
+    type: "string",
+    default: "cloud_essd",
+    description: "Category of every data disk: cloud_essd, cloud_ssd or cloud_efficiency (etcd needs SSD; prod refuses cloud_efficiency).",
+  },
+  // --- Images ----------------------------------------------------------------------------
+  imageRegistry: {
+    type: "string",
+    default: "docker.io",
+    description: "Registry host to pull images from (Docker Hub is often unreachable from mainland regions; use an ACR mirror).",
+  },
+  imageNamespace: {
+    type: "string",
+    default: "ceresdb",
+    description: "Repository namespace holding ceresmeta-server and ceresdb-server in that registry.",
+  },
+  registryUsername: {
+    type: "string",
+    description: "Registry user, when the registry needs a login.",
+  },
+  registryPassword: {
+    type: "string",
+    secret: true,
+    description: "Registry password; required with registryUsername.",
+  },
+  // --- Storage ---------------------------------------------------------------------------
+  bucketName: {
+    type: "string",
+    description: "OSS bucket for SSTs. Defaults to <resourcePrefix>-<region>; bucket names are global, so set your own.",
+  },
+  createBucket: {
+    type: "boolean",
+    default: true,
+    description: "Create the bucket (private, server-side encrypted). false: use an existing bucket named bucketName.",
+  },
+  bucketPrefix: {
+    type: "string",
+    description: "Key prefix inside the bucket for this cluster. Defaults to resourcePrefix.",
+  },
+  ossAccessKeyId: {
+    type: "string",
+    description: "Access key ID for OSS, to use instead of the per-stack RAM user; needs ossAccessKeySecret.",
+  },
+  ossAccessKeySecret: {
+    type: "string",
+    secret: true,
+    description: "Access key secret for OSS; needs ossAccessKeyId.",
+  },
+  // --- WAL -------------------------------------------------------------------------------
+  walType: {
+    type: "string",
+    default: "RocksDB",
+    description: "WAL implementation: RocksDB (local disk), Obkv (OceanBase KV) or Kafka.",
+  },
+  obkvParamUrl: {
+    type: "string",
+    description: "OBKV config server URL (param_url). Required for the Obkv WAL.",
+  },
+  obkvFullUserName: {
+    type: "string",
+    description: "OBKV user, user@tenant#cluster. Required for the Obkv WAL.",
+  },
+  obkvSysUserName: {
+    type: "string",
+    default: "root",
+    description: "OBKV sys tenant user.",
+  },
+  obkvPassword: {
+    type: "string",
+    secret: true,
+    description: "OBKV user password. Required for the Obkv WAL.",
+  },
+  obkvSysPassword: {
+    type: "string",
+    secret: true,
+    description: "OBKV sys tenant password. Required for the Obkv WAL.",
+  },
+  kafkaBrokers: {
+    type: "array",
+    description: "Kafka bootstrap brokers as host:port. Required for the Kafka WAL.",
+  },
+} as const satisfies Record<string, SettingDecl>;
+
+export type SettingName = keyof typeof SETTINGS;
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** `ceresdb:metaCount`: the name users type and errors quote. */
+export function qualified(name: SettingName): string {
+  return `${NAMESPACE}:${name}`;
+}
+
+/** The provider setting the program reads too (for the OSS endpoint and zones). */
+export const REGION_SETTING = "alicloud:region";
