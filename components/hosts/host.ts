@@ -1,0 +1,138 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import { HOST_READY_MARKER, renderCloudInit } from "../render/cloudInit";
+import { ClusterSpec, HostSpec } from "../spec/types";
+import { dockerHost, dockerSshOpts, sshConnection } from "./ssh";
+
+export type HostRole = "meta" | "server";
+
+export interface HostArgs {
+  /** The validated cluster spec (access, tags, protection, images). */
+  spec: ClusterSpec;
+  /** This host: name, zone, fixed private IP, instance type and disks. */
+  host: HostSpec;
+  /** Which service the host runs; tagged `role` and decides the data directory. */
+  role: HostRole;
+  /** vSwitch of the host's zone. */
+  vswitchId: pulumi.Input<string>;
+  /** Security groups of the host's role. */
+  securityGroupIds: pulumi.Input<string>[];
+  /** System image (Ubuntu 22.04). Changes after creation are ignored so a newer image never replaces a host. */
+  imageId: pulumi.Input<string>;
+  /** ECS key pair holding `ceresdb:sshPublicKey`. */
+  keyPairName: pulumi.Input<string>;
+  /** `ceresdb:sshPrivateKey`, for the readiness gate. Must be a secret Output. */
+  sshPrivateKey: pulumi.Output<string>;
+  /** `ceresdb:registryPassword`, when the registry needs a login. No default: anonymous pulls. */
+  registryPassword?: pulumi.Output<string>;
+}
+
+/**
+ * One ECS host with a fixed private IP, a data disk that outlives the instance, and a Docker
+ * daemon reached over SSH. Nothing may be deployed onto it before `ready` completes: the Docker
+ * provider depends on the readiness gate, which waits for cloud-init's marker.
+ */
+export class Host extends pulumi.ComponentResource {
+  /** The fixed private IP (known before creation). */
+  readonly privateIp: string;
+  /** Public IP when `ceresdb:assignPublicIp` is on, else an empty string. */
+  readonly publicIp: pulumi.Output<string>;
+  readonly instanceId: pulumi.Output<string>;
+  readonly dataDiskId: pulumi.Output<string>;
+  /** Completes once cloud-init mounted the data disk and Docker answers. */
+  readonly ready: command.remote.Command;
+  /** Docker on this host, usable only after `ready`. */
+  readonly docker: docker.Provider;
+
+  constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ceresdb:hosts:Host", name, {}, opts);
+    const { spec, host, role } = args;
+    const tags = { ...spec.tags, role, host: host.name };
+    const protect = spec.protection.protectData;
+
+    // A separate disk, not one of the instance's own, so replacing the instance keeps the data;
+    // protected in prod and staging so no change can delete it by accident.
+    const disk = new alicloud.ecs.EcsDisk(
+      `${name}-data`,
+      {
+        diskName: `${spec.name}-${host.name}-data`,
+        zoneId: host.zoneId,
+        category: host.dataDisk.category,
+        size: host.dataDisk.sizeGb,
+        performanceLevel: host.dataDisk.performanceLevel,
+        encrypted: true,
+        deleteWithInstance: false,
+        tags,
+      },
+      { parent: this, protect },
+    );
+
+    const userData = disk.id.apply((diskId) => renderCloudInit(spec, host, role, diskId));
+    const instance = new alicloud.ecs.Instance(
+      name,
+      {
+        instanceName: `${spec.name}-${host.name}`,
+        hostName: `${spec.name}-${host.name}`,
+        availabilityZone: host.zoneId,
+        instanceType: host.instanceType,
+        imageId: args.imageId,
+        vswitchId: args.vswitchId,
+        privateIp: host.privateIp,
+        securityGroups: args.securityGroupIds,
+        keyName: args.keyPairName,
+        systemDiskCategory: host.systemDisk.category,
+        systemDiskSize: host.systemDisk.sizeGb,
+        instanceChargeType: "PostPaid",
+        internetMaxBandwidthOut: spec.network.assignPublicIp ? 10 : 0,
+        deletionProtection: spec.protection.deletionProtection,
+        userData,
+        tags,
+        volumeTags: tags,
+      },
+      {
+        parent: this,
+        // The fixed private IP must be free before the replacement can take it.
+        deleteBeforeReplace: true,
+        ignoreChanges: ["imageId"],
+      },
+    );
+
+    const attachment = new alicloud.ecs.EcsDiskAttachment(
+      `${name}-data`,
+      { diskId: disk.id, instanceId: instance.id, deleteWithInstance: false },
+      { parent: this, deleteBeforeReplace: true },
+    );
+
+    const address = spec.network.assignPublicIp && !spec.access.bastion ? instance.publicIp : pulumi.output(host.privateIp);
+    this.ready = new command.remote.Command(
+      `${name}-ready`,
+      {
+        connection: sshConnection(spec.access, address, args.sshPrivateKey),
+        // cloud-init writes the marker only after the disk is mounted and `docker info` works.
+        create: `timeout 900 sh -c 'until [ -f ${HOST_READY_MARKER} ]; do sleep 5; done' || { echo "host ${host.name} not ready after 15 min; see /var/log/cloud-init-output.log" >&2; exit 1; }`,
+        environment: { INSTANCE_ID: instance.id, DISK_ATTACHMENT: attachment.id },
+      },
+      { parent: this, dependsOn: [attachment] },
+    );
+
+    this.docker = new docker.Provider(
+      `${name}-docker`,
+      {
+        host: dockerHost(spec.access, address),
+        sshOpts: dockerSshOpts(spec.access),
+        registryAuth: args.registryPassword
+          ? [{ address: spec.images.registry, username: spec.images.registryUsername, password: args.registryPassword }]
+          : undefined,
+      },
+      { parent: this, dependsOn: [this.ready] },
+    );
+
+    this.privateIp = host.privateIp;
+    this.publicIp = instance.publicIp.apply((ip) => ip ?? "");
+    this.instanceId = instance.id;
+    this.dataDiskId = disk.id;
+    this.registerOutputs({ privateIp: this.privateIp, publicIp: this.publicIp, instanceId: this.instanceId, dataDiskId: this.dataDiskId });
+  }
+}

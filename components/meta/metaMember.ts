@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Host } from "../hosts/host";
+import { HostInfra } from "../hosts/hostInfra";
+import { renderCeresMetaToml } from "../render/ceresmetaToml";
+import { DockerService } from "../runtime/dockerService";
+import { META_PATHS } from "../spec/paths";
+import { ClusterSpec, MetaMemberSpec } from "../spec/types";
+import { traitsOf } from "../spec/versions";
+
+export interface MetaMemberArgs {
+  spec: ClusterSpec;
+  member: MetaMemberSpec;
+  infra: HostInfra;
+  /** The previous member's gate: members change one at a time. Default: none (the first member). */
+  after?: pulumi.Resource[];
+}
+
+/** One CeresMeta member (embedded etcd) on its own host. */
+export class MetaMember extends pulumi.ComponentResource {
+  readonly host: Host;
+  readonly service: DockerService;
+  /** `http://ip:clientPort`, the etcd client and CeresMeta gRPC endpoint. */
+  readonly clientUrl: string;
+
+  constructor(name: string, args: MetaMemberArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ceresdb:meta:MetaMember", name, {}, opts);
+    const { spec, member, infra } = args;
+    const ip = member.host.privateIp;
+
+    this.host = new Host(
+      `${name}-host`,
+      {
+        spec,
+        host: member.host,
+        role: "meta",
+        vswitchId: infra.vswitchIds[member.host.zoneId],
+        securityGroupIds: infra.securityGroupIds,
+        imageId: infra.imageId,
+        keyPairName: infra.keyPairName,
+        sshPrivateKey: infra.sshPrivateKey,
+        registryPassword: infra.registryPassword,
+      },
+      { parent: this },
+    );
+
+    this.service = new DockerService(
+      `${name}-ceresmeta`,
+      {
+        provider: this.host.docker,
+        image: spec.images.meta,
+        containerName: "ceresmeta",
+        config: { path: META_PATHS.configInContainer, content: pulumi.output(renderCeresMetaToml(spec, member)) },
+        dataOnHost: META_PATHS.dataOnHost,
+        dataInContainer: META_PATHS.dataInContainer,
+        labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
+        healthUrl: `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`,
+        access: spec.access,
+        address: ip,
+        sshPrivateKey: infra.sshPrivateKey,
+        after: args.after,
+      },
+      { parent: this },
+    );
+
+    this.clientUrl = `http://${ip}:${spec.ports.metaClient}`;
+    this.registerOutputs({ clientUrl: this.clientUrl, privateIp: ip });
+  }
+}

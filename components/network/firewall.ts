@@ -1,0 +1,65 @@
+import { ClusterSpec } from "../spec/types";
+import { traitsOf } from "../spec/versions";
+
+/**
+ * The firewall as data: every ingress rule of both roles, one rule per port and source. Pure, so
+ * the rule set can be tested and shown in the plan without creating anything.
+ *
+ * - etcd peer and client ports and the CeresMeta HTTP API: only from the cluster's own groups
+ *   (plus the admin CIDRs for the HTTP API, used by the member replacement procedure).
+ * - CeresDB client ports: from the client CIDRs (and between nodes, which forward requests).
+ * - SSH: only from the admin CIDRs and the bastion.
+ */
+
+export type Role = "meta" | "server";
+export type RuleSource = { group: Role } | { cidr: string };
+
+export interface IngressRule {
+  /** The group the rule belongs to. */
+  role: Role;
+  /** Port name (for rule names and descriptions). */
+  service: string;
+  port: number;
+  source: RuleSource;
+  description: string;
+}
+
+const IPV4_LITERAL = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** Where SSH may come from: the admin CIDRs, and the bastion when it is given as an IP. */
+export function sshSources(spec: ClusterSpec): string[] {
+  const b = spec.access.bastion;
+  const bastion = b && IPV4_LITERAL.test(b.host) ? [`${b.host}/32`] : [];
+  return [...new Set([...spec.network.adminCidrs, ...bastion])];
+}
+
+export function ingressRules(spec: ClusterSpec): IngressRule[] {
+  const p = spec.ports;
+  const rules: IngressRule[] = [];
+  const add = (role: Role, service: string, port: number, sources: RuleSource[], why: string) => {
+    for (const source of sources) rules.push({ role, service, port, source, description: why });
+  };
+  const cidrs = (list: string[]) => list.map((cidr) => ({ cidr }));
+  const meta = { group: "meta" as const };
+  const server = { group: "server" as const };
+
+  add("meta", "etcd-peer", p.metaPeer, [meta], "etcd peer traffic between CeresMeta members");
+  add("meta", "etcd-client", p.metaClient, [meta, server], "etcd client and CeresMeta gRPC, from members and CeresDB nodes");
+  add("meta", "meta-http", p.metaHttp, [meta, ...cidrs(spec.network.adminCidrs)], "CeresMeta HTTP API: leader forwarding and admin procedures");
+  add("meta", "ssh", 22, cidrs(sshSources(spec)), "SSH for Docker and health gates, from admins and the bastion");
+
+  add("server", "grpc", p.grpc, [server, meta, ...cidrs(spec.network.clientCidrs)], "CeresDB gRPC: clients, forwarding between nodes, CeresMeta events");
+  add("server", "http", p.http, [server, ...cidrs(spec.network.clientCidrs)], "CeresDB HTTP API and health check");
+  add("server", "mysql", p.mysql, cidrs(spec.network.clientCidrs), "CeresDB MySQL protocol");
+  if (traitsOf(spec.version).postgresql) {
+    add("server", "postgresql", p.postgresql, cidrs(spec.network.clientCidrs), "CeresDB PostgreSQL protocol");
+  }
+  add("server", "ssh", 22, cidrs(sshSources(spec)), "SSH for Docker and health gates, from admins and the bastion");
+  return rules;
+}
+
+/** A stable, readable resource-name suffix for a rule, e.g. `meta-etcd-client-from-server`. */
+export function ruleName(rule: IngressRule): string {
+  const from = "group" in rule.source ? rule.source.group : rule.source.cidr.replace(/[./]/g, "-");
+  return `${rule.role}-${rule.service}-from-${from}`;
+}

@@ -1,0 +1,80 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import { ClusterSpec } from "../spec/types";
+import { ingressRules, Role, ruleName } from "./firewall";
+
+export interface NetworkArgs {
+  /** The validated cluster spec. Uses `network` (VPC, zones, CIDRs), `ports`, `tags` and `name`. */
+  spec: ClusterSpec;
+}
+
+/**
+ * The VPC (created, or an existing one), one vSwitch per zone (created, or existing ones), and a
+ * security group per role with one rule per port and source (see firewall.ts for the rule set).
+ */
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  /** vSwitch ID per zone ID. */
+  readonly vswitchIds: Record<string, pulumi.Output<string>>;
+  /** Security group ID per role. */
+  readonly securityGroupIds: Record<Role, pulumi.Output<string>>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ceresdb:network:Network", name, {}, opts);
+    const { spec } = args;
+    const net = spec.network;
+    const tags = spec.tags;
+
+    this.vpcId = net.vpcId
+      ? pulumi.output(net.vpcId)
+      : new alicloud.vpc.Network(`${name}-vpc`, { vpcName: spec.name, cidrBlock: net.vpcCidr, tags }, { parent: this }).id;
+
+    this.vswitchIds = {};
+    for (const zone of net.zones) {
+      this.vswitchIds[zone.zoneId] = zone.vswitchId
+        ? pulumi.output(zone.vswitchId)
+        : new alicloud.vpc.Switch(
+            `${name}-${zone.zoneId}`,
+            { vswitchName: `${spec.name}-${zone.zoneId}`, vpcId: this.vpcId, zoneId: zone.zoneId, cidrBlock: zone.cidr, tags },
+            { parent: this },
+          ).id;
+    }
+
+    const groups = {} as Record<Role, alicloud.ecs.SecurityGroup>;
+    for (const role of ["meta", "server"] as const) {
+      groups[role] = new alicloud.ecs.SecurityGroup(
+        `${name}-${role}`,
+        {
+          securityGroupName: `${spec.name}-${role}`,
+          description: `ceresdb-cluster ${spec.stack}: ${role} hosts`,
+          vpcId: this.vpcId,
+          // Nothing is allowed in unless a rule below says so, not even from the same group.
+          innerAccessPolicy: "Drop",
+          tags: { ...tags, role },
+        },
+        { parent: this },
+      );
+    }
+
+    for (const rule of ingressRules(spec)) {
+      new alicloud.ecs.SecurityGroupRule(
+        `${name}-${ruleName(rule)}`,
+        {
+          securityGroupId: groups[rule.role].id,
+          type: "ingress",
+          ipProtocol: "tcp",
+          portRange: `${rule.port}/${rule.port}`,
+          nicType: "intranet",
+          policy: "accept",
+          priority: 1,
+          description: rule.description,
+          ...("group" in rule.source ? { sourceSecurityGroupId: groups[rule.source.group].id } : { cidrIp: rule.source.cidr }),
+        },
+        { parent: this },
+      );
+    }
+
+    this.securityGroupIds = { meta: groups.meta.id, server: groups.server.id };
+    this.registerOutputs({ vpcId: this.vpcId, vswitchIds: this.vswitchIds, securityGroupIds: this.securityGroupIds });
+  }
+}

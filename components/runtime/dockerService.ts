@@ -1,0 +1,113 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import * as docker from "@pulumi/docker";
+import { AccessSpec } from "../spec/types";
+import { sshConnection } from "../hosts/ssh";
+
+export interface DockerServiceArgs {
+  /** Docker daemon of the host (a `Host`'s provider). */
+  provider: docker.Provider;
+  /** Full image reference, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
+  image: string;
+  /** Container name on the host, e.g. `ceresdb-server`. */
+  containerName: string;
+  /** Rendered config file: where it goes in the container and its content (a secret Output when it holds credentials). */
+  config: { path: string; content: pulumi.Output<string> };
+  /** Host directory bind-mounted at `dataInContainer`. */
+  dataOnHost: string;
+  dataInContainer: string;
+  /** Labels identifying role and member, e.g. `ceresdb.role=meta`. */
+  labels: Record<string, string>;
+  /**
+   * URL polled on the host to decide the service is healthy, e.g. `http://127.0.0.1:5440/`.
+   * Used by the container health check and by the rolling-update gate.
+   */
+  healthUrl: string;
+  /** SSH access for the gate; the key must be a secret Output. */
+  access: AccessSpec;
+  address: pulumi.Input<string>;
+  sshPrivateKey: pulumi.Output<string>;
+  /**
+   * Resources this service must wait for on every change: the previous service's gate, which
+   * makes updates roll one service at a time. Default: none.
+   */
+  after?: pulumi.Resource[];
+  /** Seconds the gate waits for health on an update before failing the deployment. Default: 600. */
+  healthTimeoutSeconds?: number;
+}
+
+/**
+ * A long-running container plus a gate that makes updates roll safely.
+ *
+ * The gate is a command on the host. On creation it only waits until the container is running:
+ * at first bootstrap every CeresMeta member must be up before any of them is healthy (there is no
+ * quorum yet), so waiting for health there would deadlock. On every later change of the container
+ * (its ID is in the gate's environment, which makes Pulumi run the gate's `update`), it waits for
+ * the health URL, so the next service in the chain is only touched once this one serves again.
+ */
+export class DockerService extends pulumi.ComponentResource {
+  readonly container: docker.Container;
+  /** Completes when the container runs (creation) or is healthy again (update). */
+  readonly gate: command.remote.Command;
+
+  constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ceresdb:runtime:DockerService", name, {}, opts);
+    const childOpts = { parent: this, provider: args.provider };
+
+    const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
+
+    // The uploads array is built inside an apply on the (secret) config, and declared secret as a
+    // whole: a secret nested in uploads[i].content does not make the property secret by itself.
+    const uploads = args.config.content.apply((content) => [{ file: args.config.path, content }]);
+    this.container = new docker.Container(
+      name,
+      {
+        name: args.containerName,
+        image: image.imageId,
+        // Host networking: the advertised addresses in the configs are the host's own IP, and
+        // CeresDB registers `node.addr:grpc_port` with CeresMeta, so no port translation may sit
+        // in between.
+        networkMode: "host",
+        uploads,
+        volumes: [{ hostPath: args.dataOnHost, containerPath: args.dataInContainer }],
+        restart: "unless-stopped",
+        mustRun: true,
+        labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
+        healthcheck: {
+          tests: ["CMD-SHELL", `curl -fsS --max-time 4 ${args.healthUrl} > /dev/null || exit 1`],
+          interval: "10s",
+          timeout: "5s",
+          retries: 6,
+          startPeriod: "60s",
+        },
+        logDriver: "json-file",
+        logOpts: { "max-size": "100m", "max-file": "5" },
+        // CeresDB flushes memtables on SIGTERM; give it time before SIGKILL.
+        destroyGraceSeconds: 120,
+      },
+      {
+        ...childOpts,
+        dependsOn: args.after,
+        additionalSecretOutputs: ["uploads"],
+        // The container name is fixed on the host, so the old one must go first.
+        deleteBeforeReplace: true,
+      },
+    );
+
+    const timeout = args.healthTimeoutSeconds ?? 600;
+    const running = `timeout 300 sh -c 'until [ "$(docker inspect -f {{.State.Running}} ${args.containerName} 2>/dev/null)" = true ]; do sleep 2; done'`;
+    const healthy = `timeout ${timeout} sh -c 'until curl -fsS --max-time 4 ${args.healthUrl} > /dev/null; do sleep 3; done' || { echo "${args.containerName} not healthy after ${timeout}s: ${args.healthUrl}" >&2; docker logs --tail 50 ${args.containerName} >&2; exit 1; }`;
+    this.gate = new command.remote.Command(
+      `${name}-gate`,
+      {
+        connection: sshConnection(args.access, args.address, args.sshPrivateKey),
+        create: running,
+        update: healthy,
+        environment: { CONTAINER_ID: this.container.id },
+      },
+      { parent: this },
+    );
+
+    this.registerOutputs({ containerId: this.container.id });
+  }
+}

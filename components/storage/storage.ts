@@ -1,0 +1,90 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import { ClusterSpec } from "../spec/types";
+import { ossPolicyDocument } from "./ossPolicy";
+
+export interface StorageArgs {
+  /** The validated cluster spec. Uses `storage`, `protection`, `tags` and `name`. */
+  spec: ClusterSpec;
+  /**
+   * `ceresdb:ossAccessKeySecret`, when the user supplies an access key pair. Default: none, and a
+   * RAM user scoped to the bucket prefix is created with its own access key.
+   */
+  suppliedKeySecret?: pulumi.Output<string>;
+}
+
+export interface OssCredentials {
+  keyId: string;
+  keySecret: string;
+}
+
+/**
+ * The OSS bucket (private, server-side encrypted; versioned and protected in prod and staging) or
+ * an existing one, and the credentials the CeresDB nodes use on it.
+ */
+export class Storage extends pulumi.ComponentResource {
+  readonly bucket: pulumi.Output<string>;
+  readonly prefix: string;
+  /** Access key for the nodes; always a secret Output. */
+  readonly credentials: pulumi.Output<OssCredentials>;
+
+  constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ceresdb:storage:Storage", name, {}, opts);
+    const { spec } = args;
+    const st = spec.storage;
+
+    if (st.createBucket) {
+      const bucket = new alicloud.oss.Bucket(
+        `${name}-bucket`,
+        {
+          bucket: st.bucket,
+          serverSideEncryptionRule: { sseAlgorithm: "AES256" },
+          versioning: spec.protection.ossVersioning ? { status: "Enabled" } : undefined,
+          forceDestroy: spec.protection.forceDestroyBucket,
+          tags: spec.tags,
+        },
+        { parent: this, protect: spec.protection.protectData },
+      );
+      new alicloud.oss.BucketAcl(`${name}-bucket-acl`, { bucket: bucket.bucket.apply((b) => b ?? st.bucket), acl: "private" }, { parent: this });
+      this.bucket = bucket.bucket.apply((b) => b ?? st.bucket);
+    } else {
+      this.bucket = pulumi.output(st.bucket);
+    }
+
+    if (st.useSuppliedKey) {
+      if (!args.suppliedKeySecret) throw new Error("Storage: useSuppliedKey needs suppliedKeySecret");
+      this.credentials = pulumi.secret(
+        args.suppliedKeySecret.apply((keySecret) => ({ keyId: st.suppliedKeyId!, keySecret })),
+      );
+    } else {
+      const user = new alicloud.ram.User(
+        `${name}-oss-user`,
+        { name: `${spec.name}-oss`, comments: `CeresDB nodes of ${spec.project}/${spec.stack}: OSS ${st.bucket}/${st.prefix} only`, tags: spec.tags },
+        { parent: this },
+      );
+      const policy = new alicloud.ram.Policy(
+        `${name}-oss-policy`,
+        {
+          policyName: `${spec.name}-oss`,
+          policyDocument: JSON.stringify(ossPolicyDocument(st.bucket, st.prefix)),
+          description: `Object access to oss://${st.bucket}/${st.prefix}/ for ${spec.name}`,
+        },
+        { parent: this },
+      );
+      new alicloud.ram.UserPolicyAttachment(
+        `${name}-oss-policy`,
+        { userName: user.name, policyName: policy.policyName, policyType: "Custom" },
+        { parent: this },
+      );
+      const key = new alicloud.ram.AccessKey(
+        `${name}-oss-key`,
+        { userName: user.name },
+        { parent: this, additionalSecretOutputs: ["secret"] },
+      );
+      this.credentials = pulumi.secret(pulumi.all([key.id, key.secret]).apply(([keyId, keySecret]) => ({ keyId, keySecret })));
+    }
+
+    this.prefix = st.prefix;
+    this.registerOutputs({ bucket: this.bucket, prefix: this.prefix });
+  }
+}
