@@ -15,6 +15,8 @@ export interface RecordedResource {
   type: string;
   name: string;
   urn?: string;
+  /** The id the mock gave it (custom resources). */
+  id?: string;
   /** Name of the parent resource; undefined for resources directly under the stack. */
   parent?: string;
   /** Type of the parent resource. */
@@ -209,6 +211,7 @@ async function execute(
       type: cap.type,
       name: cap.name,
       urn: await urnOf(cap.resource),
+      id: call?.custom ? call.id : undefined,
       parent: parentInfo?.name,
       parentType: parentInfo?.type,
       custom: call?.custom ?? cap.type.startsWith("pulumi:providers:"),

@@ -1,0 +1,246 @@
+/**
+ * Turn an offline run into the plan: the generated files (TOMLs, cloud-inits, container specs,
+ * resource inventory), the resource table, the endpoints and a topology diagram. Pure: no I/O.
+ */
+import * as path from "path";
+import { OfflineRun, RecordedResource } from "../offline";
+import { makeRedactor, Redactor } from "./redact";
+
+export type FileRole = "meta-config" | "server-config" | "cloud-init" | "container" | "inventory";
+
+export interface PlanFile {
+  /** Path relative to the stack's directory, `/`-separated. */
+  path: string;
+  role: FileRole;
+  /** Member (`meta0`, `node3`) or host (`meta-0`, `node-3`) the file belongs to; absent for stack-wide files. */
+  node?: string;
+  content: string;
+}
+
+export interface PlanHost {
+  name: string;
+  role: string;
+  zone?: string;
+  privateIp?: string;
+  resource: string;
+}
+
+export interface PlanMember {
+  member: string;
+  role: string;
+  host?: string;
+  ports: number[];
+  resource: string;
+}
+
+export interface PlanResourceRow {
+  type: string;
+  name: string;
+  parent?: string;
+  inputs: unknown;
+}
+
+export interface Plan {
+  stack: string;
+  project: string;
+  files: PlanFile[];
+  resources: PlanResourceRow[];
+  counts: Record<string, number>;
+  outputs: Record<string, unknown>;
+  hosts: PlanHost[];
+  members: PlanMember[];
+  mermaid: string;
+}
+
+const T = {
+  instance: "alicloud:ecs/instance:Instance",
+  vswitch: "alicloud:vpc/switch:Switch",
+  container: "docker:index/container:Container",
+  remoteImage: "docker:index/remoteImage:RemoteImage",
+  dockerProvider: "pulumi:providers:docker",
+};
+
+type Obj = Record<string, unknown>;
+
+function obj(v: unknown): Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {};
+}
+function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Safe single path segment. */
+function seg(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+function labelsOf(c: RecordedResource, redact: Redactor): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of arr(redact.value(c.inputs.labels))) {
+    const o = obj(l);
+    if (typeof o.label === "string") out[o.label] = String(o.value ?? "");
+  }
+  return out;
+}
+
+function stableJson(v: unknown): string {
+  return `${JSON.stringify(v, null, 2)}\n`;
+}
+
+export function renderPlan(run: OfflineRun): Plan {
+  const redact = makeRedactor(run);
+  const files: PlanFile[] = [];
+  const byName = new Map<string, RecordedResource>();
+  for (const r of run.resources) byName.set(r.name, r);
+
+  // Zones: vswitch id -> zone.
+  const zoneOfSwitch = new Map<string, string>();
+  for (const r of run.resources) {
+    if (r.type === T.vswitch && r.id) zoneOfSwitch.set(r.id, str(r.inputs.zoneId) ?? "?");
+  }
+
+  // Hosts from instances (cloud-init per host).
+  const hosts: PlanHost[] = [];
+  const hostByIp = new Map<string, string>();
+  for (const r of run.resources.filter((x) => x.type === T.instance)) {
+    const tags = obj(redact.value(r.inputs.tags));
+    const name = str(tags.host) ?? r.name;
+    const privateIp = str(r.state.privateIp) ?? str(r.inputs.privateIp);
+    const zone = str(r.inputs.availabilityZone) ?? zoneOfSwitch.get(str(r.inputs.vswitchId) ?? "");
+    hosts.push({ name, role: str(tags.role) ?? "?", zone, privateIp, resource: r.name });
+    if (privateIp) hostByIp.set(privateIp, name);
+    const userData = r.inputs.userData;
+    if (userData !== undefined) {
+      const text = String(redact.value(userData));
+      files.push({ path: `hosts/${seg(name)}.cloud-init.yaml`, role: "cloud-init", node: name, content: text.endsWith("\n") ? text : `${text}\n` });
+    }
+  }
+
+  // Containers: TOML uploads and the container spec.
+  const imageById = new Map<string, string>();
+  for (const r of run.resources.filter((x) => x.type === T.remoteImage)) {
+    const id = str(r.state.imageId);
+    if (id) imageById.set(id, String(redact.value(r.inputs.name)));
+    const repoDigest = str(r.state.repoDigest);
+    if (repoDigest) imageById.set(repoDigest, String(redact.value(r.inputs.name)));
+  }
+  const members: PlanMember[] = [];
+  for (const c of run.resources.filter((x) => x.type === T.container)) {
+    const labels = labelsOf(c, redact);
+    const role = labels["ceresdb.role"] ?? "container";
+    const member = labels["ceresdb.member"] ?? c.name;
+    const provider = c.provider ? byName.get(c.provider) : undefined;
+    const dockerHost = provider ? str(redact.value(provider.inputs.host)) : undefined;
+    const ip = dockerHost ? /@?([0-9.]+)(:\d+)?$/.exec(dockerHost.replace(/^ssh:\/\//, ""))?.[1] : undefined;
+    const host = ip ? hostByIp.get(ip) : undefined;
+    const ports = arr(redact.value(c.inputs.ports)).map((p) => Number(obj(p).external ?? obj(p).internal));
+    members.push({ member, role, host, ports, resource: c.name });
+
+    const uploads = arr(redact.value(c.inputs.uploads)).map(obj);
+    for (const u of uploads) {
+      const file = str(u.file) ?? "upload";
+      const content = str(u.content) ?? "";
+      const base = path.posix.basename(file);
+      const isToml = base.endsWith(".toml");
+      const dir = role === "meta" ? "meta" : role === "server" ? "nodes" : "containers";
+      files.push({
+        path: isToml && uploads.length === 1 ? `${dir}/${seg(member)}.toml` : `${dir}/${seg(member)}/${seg(base)}`,
+        role: role === "meta" ? "meta-config" : "server-config",
+        node: member,
+        content: content.endsWith("\n") ? content : `${content}\n`,
+      });
+    }
+    const inputs = obj(redact.value(c.inputs));
+    const imageRef = str(inputs.image) ?? "";
+    const spec = {
+      name: inputs.name ?? member,
+      member,
+      role,
+      host: host ?? dockerHost,
+      image: imageById.get(imageRef) ?? imageRef,
+      restart: inputs.restart,
+      networkMode: inputs.networkMode,
+      ports: inputs.ports ?? [],
+      mounts: [...arr(inputs.volumes), ...arr(inputs.mounts)],
+      env: inputs.envs ?? [],
+      command: inputs.command,
+      entrypoint: inputs.entrypoints,
+      healthcheck: inputs.healthcheck,
+      labels,
+      uploads: uploads.map((u) => u.file),
+      logOpts: inputs.logOpts,
+      user: inputs.user,
+    };
+    files.push({ path: `containers/${seg(member)}.json`, role: "container", node: member, content: stableJson(spec) });
+  }
+
+  // Resource inventory (one line per resource) and table.
+  const resources: PlanResourceRow[] = run.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    parent: r.parent,
+    inputs: redact.value(r.inputs),
+  }));
+  const counts: Record<string, number> = {};
+  for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
+  const inventory = [...run.resources]
+    .map((r) => `${r.type}\t${r.name}\t${r.parent ?? "-"}`)
+    .sort()
+    .join("\n");
+  files.push({ path: "resources.tsv", role: "inventory", content: `type\tname\tparent\n${inventory}\n` });
+
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const outputs = obj(redact.value(run.outputs));
+  return {
+    stack: run.stack,
+    project: run.project,
+    files,
+    resources,
+    counts,
+    outputs,
+    hosts,
+    members,
+    mermaid: topology(hosts, members),
+  };
+}
+
+function mid(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** Mermaid flowchart: zones as subgraphs, hosts inside, each host's member with its ports. */
+export function topology(hosts: PlanHost[], members: PlanMember[]): string {
+  const lines = ["flowchart LR"];
+  const zones = new Map<string, PlanHost[]>();
+  for (const h of hosts) {
+    const z = h.zone ?? "unknown zone";
+    zones.set(z, [...(zones.get(z) ?? []), h]);
+  }
+  const membersOn = new Map<string, PlanMember[]>();
+  for (const m of members) membersOn.set(m.host ?? "", [...(membersOn.get(m.host ?? "") ?? []), m]);
+  let zi = 0;
+  for (const [zone, hs] of zones) {
+    lines.push(`  subgraph zone${zi++}["${zone}"]`);
+    for (const h of hs) {
+      lines.push(`    subgraph host_${mid(h.name)}["${h.name} ${h.privateIp ?? ""}"]`);
+      const ms = membersOn.get(h.name) ?? [];
+      if (ms.length === 0) lines.push(`      empty_${mid(h.name)}["(no container)"]`);
+      for (const m of ms) lines.push(`      ${mid(m.member)}["${m.member} :${m.ports.join(",")}"]`);
+      lines.push("    end");
+    }
+    lines.push("  end");
+  }
+  const orphans = membersOn.get("") ?? [];
+  for (const m of orphans) lines.push(`  ${mid(m.member)}["${m.member} :${m.ports.join(",")}"]`);
+  const metas = members.filter((m) => m.role === "meta");
+  const servers = members.filter((m) => m.role === "server");
+  if (metas.length > 0) {
+    lines.push(`  metaCluster(("CeresMeta x${metas.length}"))`);
+    for (const m of metas) lines.push(`  metaCluster --- ${mid(m.member)}`);
+    for (const s of servers) lines.push(`  ${mid(s.member)} --> metaCluster`);
+  }
+  return lines.join("\n");
+}
