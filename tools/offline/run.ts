@@ -109,8 +109,12 @@ let running = false;
 /** Forget the project's own modules so the program (and its config reader) runs again. */
 function forgetProjectModules(projectDir: string): void {
   const root = path.resolve(projectDir) + path.sep;
+  // The tools themselves (this runner, the plan) stay loaded; the fixture program does not.
+  const tools = path.resolve(__dirname, "..") + path.sep;
+  const fixture = FIXTURE_DIR + path.sep;
   for (const key of Object.keys(require.cache)) {
-    if (key.startsWith(root) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+    const isTool = key.startsWith(tools) && !key.startsWith(fixture);
+    if (key.startsWith(root) && !isTool && !key.includes(`${path.sep}node_modules${path.sep}`)) {
       delete require.cache[key];
     }
   }
@@ -185,14 +189,15 @@ async function execute(
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       return { ...require(programPath) };
     } catch (e) {
-      programError = e;
-      throw e;
+      // Not rethrown inside the stack: the runtime would leave its derived promises rejected
+      // with nobody to handle them. The stack completes empty and the error is thrown below.
+      programError = e ?? new Error("program failed");
+      return {};
     }
-  }).catch((e: unknown) => {
-    throw programError ?? e;
   })) as Record<string, unknown> | undefined;
   // Wait for every outstanding registration (disconnect drains the RPC queue).
   await pulumi.runtime.disconnect();
+  if (programError !== undefined) throw programError;
 
   const byKey = new Map<string, MockCall[]>();
   for (const c of mocks.calls) {
@@ -254,11 +259,18 @@ export async function runOffline(opts: RunOfflineOptions): Promise<OfflineRun> {
   try {
     if (typeof jest !== "undefined" && jest?.isolateModulesAsync) {
       let result: OfflineRun | undefined;
-      await jest.isolateModulesAsync(async () => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const pulumi = require("@pulumi/pulumi") as typeof pulumiType;
-        result = await execute(pulumi, programPath, opts, settings);
-      });
+      // The isolated copy of @pulumi/pulumi adds its own exit listener (promise leak report);
+      // the copy is thrown away after the run, so is its listener.
+      const exitListeners = new Set(process.listeners("exit"));
+      try {
+        await jest.isolateModulesAsync(async () => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const pulumi = require("@pulumi/pulumi") as typeof pulumiType;
+          result = await execute(pulumi, programPath, opts, settings);
+        });
+      } finally {
+        for (const l of process.listeners("exit")) if (!exitListeners.has(l)) process.removeListener("exit", l);
+      }
       return result as OfflineRun;
     }
     forgetProjectModules(projectDir);
