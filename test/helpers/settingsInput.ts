@@ -1,0 +1,24 @@
+import { SettingsInput } from "../../components/spec/buildSpec";
+import { SettingName } from "../../components/spec/settings";
+
+/** A complete, valid set of raw settings for a prod-class stack; tests change one thing at a time. */
+export const BASE_VALUES: Partial<Record<SettingName, string>> = {
+  environment: "prod",
+  zones: JSON.stringify(["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"]),
+  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdMEy4gTp1j8eVBgYqSBbHj6ztbG0tYdPTrqQ9x9ad1 ops@example",
+  bucketName: "acme-ceresdb-prod",
+  adminCidrs: JSON.stringify(["192.0.2.0/24"]),
+};
+
+export function settingsInput(
+  values: Partial<Record<SettingName, string | undefined>> = {},
+  secrets: SettingName[] = ["sshPrivateKey"],
+  extra: Partial<SettingsInput> = {},
+): SettingsInput {
+  const merged: Partial<Record<SettingName, string>> = { ...BASE_VALUES };
+  for (const [k, v] of Object.entries(values) as [SettingName, string | undefined][]) {
+    if (v === undefined) delete merged[k];
+    else merged[k] = v;
+  }
+  return { project: "ceresdb", stack: "prod", region: "cn-hangzhou", values: merged, secretsSet: new Set(secrets), ...extra };
+}
