@@ -15,6 +15,16 @@ export interface RawSettings {
   values: Partial<Record<SettingName, string>>;
   /** Secret settings that are set; their values stay Outputs and are never seen here. */
   secrets: Partial<Record<SettingName, pulumi.Output<string>>>;
+  /** Secret settings whose value is stored in plain text in the stack file (a mistake to report). */
+  plaintextSecrets: SettingName[];
+}
+
+/**
+ * Optional settings are declared in Pulumi.yaml with an empty default ("" or []), because the
+ * Pulumi CLI treats a declared setting without a default as required. Empty therefore means unset.
+ */
+function isUnset(value: string | undefined): value is undefined {
+  return value === undefined || value.trim() === "" || value.trim() === "[]";
 }
 
 /**
@@ -25,14 +35,18 @@ export function readStackSettings(): RawSettings {
   const config = new pulumi.Config(NAMESPACE);
   const values: RawSettings["values"] = {};
   const secrets: RawSettings["secrets"] = {};
+  const plaintextSecrets: SettingName[] = [];
   for (const name of SETTING_NAMES) {
     const decl = SETTINGS[name];
+    // For secrets the plain read only tells whether a value is there; the value itself is only
+    // ever handed on as the secret Output.
+    const value = config.get(name);
+    if (isUnset(value)) continue;
     if ("secret" in decl && decl.secret) {
-      const secret = config.getSecret(name);
-      if (secret !== undefined) secrets[name] = secret;
+      secrets[name] = config.requireSecret(name);
+      if (isStoredPlain(`${NAMESPACE}:${name}`)) plaintextSecrets.push(name);
     } else {
-      const value = config.get(name);
-      if (value !== undefined) values[name] = value;
+      values[name] = value;
     }
   }
   return {
@@ -41,5 +55,15 @@ export function readStackSettings(): RawSettings {
     region: new pulumi.Config("alicloud").get("region"),
     values,
     secrets,
+    plaintextSecrets,
   };
+}
+
+/**
+ * Whether the stack holds this key in plain text. The SDK knows (it gets the list of encrypted
+ * keys from the CLI) but marks the helper internal; without it we cannot tell, and say nothing.
+ */
+function isStoredPlain(key: string): boolean {
+  const runtime = pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean };
+  return runtime.isConfigSecret ? !runtime.isConfigSecret(key) : false;
 }

@@ -39,6 +39,8 @@ export interface SettingsInput {
   region?: string;
   values: Partial<Record<SettingName, string>>;
   secretsSet: ReadonlySet<SettingName>;
+  /** Secret settings stored in plain text in the stack file. Default: none. */
+  plaintextSecrets?: readonly SettingName[];
 }
 
 export type BuildResult =
@@ -86,6 +88,10 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const r = new Reader(input.values, problems);
   const problem = (name: SettingName | string, given: string | undefined, allowed: string) =>
     problems.push({ setting: name.includes(":") ? name : qualified(name as SettingName), given, allowed });
+
+  for (const name of input.plaintextSecrets ?? []) {
+    problem(name, "<plain text>", `an encrypted value: \`pulumi config set --secret ${qualified(name)}\` (it is a secret and must not sit in the stack file in clear)`);
+  }
 
   // --- Cluster basics -------------------------------------------------------------------
   const versionText = r.string("version");

@@ -1,0 +1,136 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as alicloud from "@pulumi/alicloud";
+import { HostInfra } from "../hosts/hostInfra";
+import { MetaMember } from "../meta/metaMember";
+import { Network } from "../network/network";
+import { ServerNode } from "../server/serverNode";
+import { ClusterSecrets, ClusterSpec } from "../spec/types";
+import { Storage } from "../storage/storage";
+import { faultTolerance } from "../topology/addressing";
+
+/** Secret stack settings, as the stack config returns them (secret Outputs). */
+export interface ClusterSecretInputs {
+  /** `ceresdb:sshPrivateKey`. Required. */
+  sshPrivateKey: pulumi.Output<string>;
+  /** `ceresdb:registryPassword`. Default: none (anonymous pulls). */
+  registryPassword?: pulumi.Output<string>;
+  /** `ceresdb:ossAccessKeySecret`. Default: none (a RAM user is created). */
+  ossAccessKeySecret?: pulumi.Output<string>;
+  /** `ceresdb:obkvPassword`. Required for the Obkv WAL only. */
+  obkvPassword?: pulumi.Output<string>;
+  /** `ceresdb:obkvSysPassword`. Required for the Obkv WAL only. */
+  obkvSysPassword?: pulumi.Output<string>;
+}
+
+export interface CeresDBClusterArgs {
+  /** The validated cluster spec (see components/spec/buildSpec.ts). */
+  spec: ClusterSpec;
+  secrets: ClusterSecretInputs;
+}
+
+/** System image of every host; matched by name so each region resolves its own image ID. */
+const HOST_IMAGE_NAME = "^ubuntu_22_04_x64";
+
+/**
+ * A whole CeresDB cluster: network, storage, CeresMeta members and CeresDB nodes.
+ *
+ * Members and then nodes form one dependency chain through their gates, so a change that touches
+ * all of them (a new version, a config change) restarts them one at a time, each after the
+ * previous one is healthy again; see DockerService for why first creation does not deadlock.
+ */
+export class CeresDBCluster extends pulumi.ComponentResource {
+  readonly network: Network;
+  readonly storage: Storage;
+  readonly members: MetaMember[];
+  readonly nodes: ServerNode[];
+
+  constructor(name: string, args: CeresDBClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ceresdb:cluster:CeresDBCluster", name, {}, opts);
+    const { spec, secrets } = args;
+
+    this.network = new Network(`${name}-network`, { spec }, { parent: this });
+    this.storage = new Storage(`${name}-storage`, { spec, suppliedKeySecret: secrets.ossAccessKeySecret }, { parent: this });
+
+    const keyPair = new alicloud.ecs.EcsKeyPair(
+      `${name}-ssh`,
+      { keyPairName: spec.name, publicKey: spec.access.sshPublicKey, tags: spec.tags },
+      { parent: this },
+    );
+    const imageId = alicloud.ecs
+      .getImagesOutput({ nameRegex: HOST_IMAGE_NAME, owners: "system", mostRecent: true }, { parent: this })
+      .apply((r) => {
+        if (r.images.length === 0) throw new Error(`no system image matching ${HOST_IMAGE_NAME} in ${spec.region}`);
+        return r.images[0].id;
+      });
+
+    const infra = (role: "meta" | "server"): HostInfra => ({
+      vswitchIds: this.network.vswitchIds,
+      securityGroupIds: [this.network.securityGroupIds[role]],
+      imageId,
+      keyPairName: keyPair.keyPairName,
+      sshPrivateKey: secrets.sshPrivateKey,
+      registryPassword: secrets.registryPassword,
+    });
+
+    this.members = [];
+    for (const member of spec.meta) {
+      const previous = this.members[this.members.length - 1];
+      this.members.push(
+        new MetaMember(
+          `${name}-meta-${member.index}`,
+          { spec, member, infra: infra("meta"), after: previous ? [previous.service.gate] : undefined },
+          { parent: this },
+        ),
+      );
+    }
+
+    const nodeSecrets: pulumi.Output<ClusterSecrets> = pulumi.secret(
+      pulumi
+        .all([this.storage.credentials, secrets.obkvPassword, secrets.obkvSysPassword])
+        .apply(([oss, obkvPassword, obkvSysPassword]) => ({
+          ossAccessKeyId: oss.keyId,
+          ossAccessKeySecret: oss.keySecret,
+          obkvPassword,
+          obkvSysPassword,
+        })),
+    );
+    this.nodes = [];
+    for (const node of spec.nodes) {
+      // Node 0 waits for the last member, so nodes start once CeresMeta is up.
+      const previous = this.nodes[this.nodes.length - 1]?.service.gate ?? this.members[this.members.length - 1].service.gate;
+      this.nodes.push(
+        new ServerNode(
+          `${name}-node-${node.index}`,
+          { spec, node, infra: infra("server"), secrets: nodeSecrets, after: [previous] },
+          { parent: this },
+        ),
+      );
+    }
+
+    this.registerOutputs(clusterOutputs(spec, this.storage.bucket));
+  }
+}
+
+/** The stack outputs: endpoints and addresses only, never a secret. */
+export function clusterOutputs(spec: ClusterSpec, bucket: pulumi.Input<string>) {
+  const p = spec.ports;
+  const nodeIps = spec.nodes.map((n) => n.host.privateIp);
+  return {
+    environment: spec.environment,
+    version: spec.version,
+    metaEndpoints: spec.meta.map((m) => `http://${m.host.privateIp}:${p.metaClient}`),
+    metaHttpEndpoints: spec.meta.map((m) => `http://${m.host.privateIp}:${p.metaHttp}`),
+    metaFaultTolerance: faultTolerance(spec.meta.length),
+    grpcEndpoints: nodeIps.map((ip) => `${ip}:${p.grpc}`),
+    httpEndpoints: nodeIps.map((ip) => `http://${ip}:${p.http}`),
+    mysqlEndpoints: nodeIps.map((ip) => `${ip}:${p.mysql}`),
+    bucket,
+    bucketPrefix: spec.storage.prefix,
+    ossEndpoint: spec.storage.endpoint,
+    hostIps: {
+      meta: Object.fromEntries(spec.meta.map((m) => [m.host.name, m.host.privateIp])),
+      nodes: Object.fromEntries(spec.nodes.map((n) => [n.host.name, n.host.privateIp])),
+    },
+    clusterBootstrap: spec.bootstrap,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * ceresdb-cluster: a production CeresDB cluster on Alibaba Cloud.
+ *
+ * stack settings -> readStackSettings (the only reader of pulumi.Config)
+ *                -> buildSpec (validation + defaults; every problem at once, before any resource)
+ *                -> CeresDBCluster (components that only create resources, from pure renderers)
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CeresDBCluster, clusterOutputs } from "./components/cluster/cluster";
+import { readStackSettings } from "./components/config/stackConfig";
+import { buildSpec } from "./components/spec/buildSpec";
+import { InvalidSettingsError } from "./components/spec/problems";
+import { SettingName } from "./components/spec/settings";
+
+const settings = readStackSettings();
+const built = buildSpec({
+  project: settings.project,
+  stack: settings.stack,
+  region: settings.region,
+  values: settings.values,
+  secretsSet: new Set(Object.keys(settings.secrets) as SettingName[]),
+  plaintextSecrets: settings.plaintextSecrets,
+});
+if (!built.ok) {
+  // RunError: Pulumi prints the message alone, without a stack trace.
+  throw new pulumi.RunError(new InvalidSettingsError(built.problems).message);
+}
+for (const warning of built.warnings) pulumi.log.warn(warning);
+
+const { spec } = built;
+const s = settings.secrets;
+const cluster = new CeresDBCluster(spec.name, {
+  spec,
+  secrets: {
+    sshPrivateKey: s.sshPrivateKey!,
+    registryPassword: s.registryPassword,
+    ossAccessKeySecret: s.ossAccessKeySecret,
+    obkvPassword: s.obkvPassword,
+    obkvSysPassword: s.obkvSysPassword,
+  },
+});
+
+const outputs = clusterOutputs(spec, cluster.storage.bucket);
+export const environment = outputs.environment;
+export const version = outputs.version;
+export const metaEndpoints = outputs.metaEndpoints;
+export const metaHttpEndpoints = outputs.metaHttpEndpoints;
+export const metaFaultTolerance = outputs.metaFaultTolerance;
+export const grpcEndpoints = outputs.grpcEndpoints;
+export const httpEndpoints = outputs.httpEndpoints;
+export const mysqlEndpoints = outputs.mysqlEndpoints;
+export const bucket = outputs.bucket;
+export const bucketPrefix = outputs.bucketPrefix;
+export const ossEndpoint = outputs.ossEndpoint;
+export const hostIps = outputs.hostIps;
+export const clusterBootstrap = outputs.clusterBootstrap;
