@@ -90,6 +90,12 @@ describe("baseline", () => {
     });
     expect(radius).toBeDefined();
     const r = radius!;
+    if (r.files.changed.length + r.files.removed.length > 0) {
+      throw new Error(
+        `adding node ${n} to ${stack} would also change ${[...r.files.changed, ...r.files.removed].join(", ")}: ` +
+          `replacing containers ${r.containers.replaced.join(", ") || "none"} and hosts ${r.hosts.replaced.join(", ") || "none"}`,
+      );
+    }
     expect(r.files.removed).toEqual([]);
     expect(r.files.changed).toEqual([]);
     expect(r.containers.replaced).toEqual([]);

@@ -20,6 +20,8 @@ export interface StackSettings {
   secretKeys: string[];
   /** The values standing in for secrets (placeholders or the caller's `secretValues`), by full key. */
   secretValues: Record<string, string>;
+  /** Declared secret keys the stack file does not set and that got a placeholder (or supplied value). */
+  filledSecrets: string[];
 }
 
 export interface LoadSettingsOptions {
@@ -27,6 +29,11 @@ export interface LoadSettingsOptions {
   stack: string;
   overrides?: Record<string, string>;
   secretValues?: Record<string, string>;
+  /**
+   * Give keys declared `secret: true` in Pulumi.yaml that the stack file does not set a
+   * placeholder (default true): checked-in stack files often lack the per-stack secrets.
+   */
+  fillDeclaredSecrets?: boolean;
 }
 
 /** The placeholder an encrypted setting becomes when no value is supplied. */
@@ -140,6 +147,24 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
     }
   }
 
+  // Secrets the stack file lacks: supplied values, then placeholders for declared secrets.
+  const filledSecrets: string[] = [];
+  for (const key of Object.keys(supplied)) {
+    if (config[key] === undefined) {
+      config[key] = secretFor(key);
+      secret.add(key);
+      filledSecrets.push(key);
+    }
+  }
+  if (opts.fillDeclaredSecrets ?? true) {
+    for (const key of secret) {
+      if (config[key] === undefined) {
+        config[key] = secretFor(key);
+        filledSecrets.push(key);
+      }
+    }
+  }
+
   // 3. Overrides (plain values; a key that was secret stays secret).
   for (const [k, v] of Object.entries(opts.overrides ?? {})) {
     const key = fullKey(project, k);
@@ -150,5 +175,5 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
   for (const key of secret) {
     if (secretValues[key] === undefined && config[key] !== undefined) secretValues[key] = config[key];
   }
-  return { project, config, secretKeys: [...secret].sort(), secretValues };
+  return { project, config, secretKeys: [...secret].sort(), secretValues, filledSecrets: filledSecrets.sort() };
 }

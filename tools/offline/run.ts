@@ -47,6 +47,8 @@ export interface OfflineRun {
   secretValues: Record<string, string>;
   /** The settings the program was given (secrets included; do not print). */
   config: Record<string, string>;
+  /** Declared secrets the stack file lacks that got a placeholder or supplied value. */
+  filledSecrets: string[];
   /** Invokes the program made. */
   invokes: { token: string; inputs: unknown }[];
 }
@@ -61,6 +63,8 @@ export interface RunOfflineOptions {
   overrides?: Record<string, string>;
   /** Values for encrypted settings (default placeholders `<secret ceresdb:name>`). */
   secretValues?: Record<string, string>;
+  /** Placeholders for declared secrets the stack file lacks (default true), see loadStackSettings. */
+  fillDeclaredSecrets?: boolean;
   /** Run as a preview (`pulumi.runtime.isDryRun()`), default false. */
   preview?: boolean;
   /** Extra computed outputs per resource. */
@@ -236,6 +240,7 @@ async function execute(
     secretKeys: settings.secretKeys,
     secretValues: settings.secretValues,
     config: settings.config,
+    filledSecrets: settings.filledSecrets,
     invokes: mocks.invokes,
   };
 }
@@ -251,7 +256,7 @@ export async function runOffline(opts: RunOfflineOptions): Promise<OfflineRun> {
   running = true;
   const projectDir = path.resolve(opts.projectDir ?? defaultProjectDir());
   const programPath = path.join(projectDir, opts.program ?? "index.ts");
-  const settings = loadStackSettings({ projectDir, stack: opts.stack, overrides: opts.overrides, secretValues: opts.secretValues });
+  const settings = loadStackSettings({ projectDir, stack: opts.stack, overrides: opts.overrides, secretValues: opts.secretValues, fillDeclaredSecrets: opts.fillDeclaredSecrets });
   // debuggablePromise records `new Error().stack` for every promise the runtime makes; with no
   // frames to capture that is cheap. Resource source positions are unaffected (they raise the limit).
   const savedLimit = Error.stackTraceLimit;
