@@ -1,0 +1,150 @@
+/**
+ * cloud-init: structure, plus the two safety-critical parts of the setup script executed for real
+ * in bash with the disk tools stubbed: "format only a blank disk" and "bounded wait for the disk".
+ */
+import { spawnSync } from "child_process";
+import {
+  DISK_WAIT_SECONDS,
+  HOST_READY_MARKER,
+  HOST_SETUP_SCRIPT,
+  diskByIdPath,
+  renderCloudInit,
+  renderHostSetupScript,
+} from "../../components/render";
+import { kafkaDynamic, rocksdbStatic } from "../fixtures/specs";
+
+const DISK = "d-bp1abcdefghij0123456";
+const metaHost = rocksdbStatic.meta[0].host;
+const nodeHost = rocksdbStatic.nodes[2].host;
+
+function parseCloudInit(text: string): { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][] } {
+  expect(text.startsWith("#cloud-config\n")).toBe(true);
+  return JSON.parse(text.slice("#cloud-config\n".length));
+}
+
+/** The script text between two `STEP=` markers. */
+function section(script: string, from: string, to: string): string {
+  const a = script.indexOf(`STEP=${from}\n`);
+  const b = script.indexOf(`STEP=${to}\n`);
+  expect(a).toBeGreaterThan(0);
+  expect(b).toBeGreaterThan(a);
+  return script.slice(a, b);
+}
+
+/** Runs a script section after the preamble (variables and helpers), with `stubs` defined first. */
+function runSection(body: string, stubs: string, vars: string): { code: number; out: string } {
+  const script = renderHostSetupScript(rocksdbStatic, metaHost, "meta", DISK);
+  const helpers = script.slice(script.indexOf("log() {"), script.indexOf("STEP=start\n"));
+  const r = spawnSync("bash", ["-c", `set -euo pipefail\n${stubs}\n${vars}\n${helpers}\n${body}`], {
+    encoding: "utf8",
+    timeout: 20_000,
+  });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+describe("renderCloudInit", () => {
+  const text = renderCloudInit(rocksdbStatic, metaHost, "meta", DISK);
+  const doc = parseCloudInit(text);
+  const script = doc.write_files[0].content;
+
+  test("is #cloud-config + JSON: writes the setup script and runs it", () => {
+    expect(doc.write_files).toHaveLength(1);
+    expect(doc.write_files[0]).toMatchObject({ path: HOST_SETUP_SCRIPT, permissions: "0755" });
+    expect(doc.runcmd).toEqual([[HOST_SETUP_SCRIPT]]);
+    expect(script).toBe(renderHostSetupScript(rocksdbStatic, metaHost, "meta", DISK));
+  });
+
+  test("the script is valid bash", () => {
+    const r = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+  });
+
+  test("deterministic", () => {
+    expect(renderCloudInit(rocksdbStatic, metaHost, "meta", DISK)).toBe(text);
+  });
+
+  test("data disk by Alibaba's virtio serial (ID without d-)", () => {
+    expect(diskByIdPath(DISK)).toBe("/dev/disk/by-id/virtio-bp1abcdefghij0123456");
+    expect(script).toContain("DEVICE='/dev/disk/by-id/virtio-bp1abcdefghij0123456'");
+    expect(() => diskByIdPath("vol-123")).toThrow(/disk ID/);
+    expect(() => renderCloudInit(rocksdbStatic, metaHost, "meta", "")).toThrow(/disk ID/);
+  });
+
+  test("role data dir on the mounted data disk", () => {
+    expect(script).toContain("MOUNT='/data'");
+    expect(script).toContain("DATA_DIR='/data/ceresmeta'");
+    const server = renderHostSetupScript(rocksdbStatic, nodeHost, "server", DISK);
+    expect(server).toContain("DATA_DIR='/data/ceresdb'");
+  });
+
+  test("fstab by UUID with nofail,noatime", () => {
+    expect(script).toContain('echo "UUID=$uuid $MOUNT ext4 defaults,nofail,noatime 0 2" >> /etc/fstab');
+  });
+
+  test("chrony and docker.io installed and enabled; marker only after docker info, as the last step", () => {
+    expect(script).toMatch(/apt_install chrony/);
+    expect(script).toMatch(/systemctl enable --now chrony/);
+    expect(script).toMatch(/apt_install docker\.io/);
+    expect(script).toMatch(/systemctl enable --now docker/);
+    expect(HOST_READY_MARKER).toBe("/var/lib/ceresdb-cluster/host-ready");
+    expect(script).toContain(`MARKER='${HOST_READY_MARKER}'`);
+    const dockerInfo = script.indexOf("until docker info");
+    const marker = script.indexOf('mv "$MARKER.tmp" "$MARKER"');
+    expect(dockerInfo).toBeGreaterThan(0);
+    expect(marker).toBeGreaterThan(dockerInfo);
+    expect(script.indexOf('rm -f "$MARKER"')).toBeLessThan(script.indexOf("STEP=disk-wait"));
+  });
+
+  test("a host of the wrong role or another spec is refused", () => {
+    expect(() => renderCloudInit(rocksdbStatic, metaHost, "server", DISK)).toThrow(/not a server host/);
+    expect(() => renderCloudInit(kafkaDynamic, { ...metaHost, privateIp: "10.99.0.1" }, "meta", DISK)).toThrow(/not a meta host/);
+  });
+});
+
+describe("setup script, executed with stubbed disk tools", () => {
+  const script = renderHostSetupScript(rocksdbStatic, metaHost, "meta", DISK);
+  const format = section(script, "disk-format", "disk-mount");
+  const vars = "DEVICE=/dev/fake-disk; STEP=test";
+  const stubs = (probeRc: number, fsType: string) => `
+    blkid() { if [ "$1" = "-p" ] && [ "$#" -eq 2 ]; then return ${probeRc}; fi; echo "${fsType}"; }
+    mkfs.ext4() { echo "MKFS-CALLED $*"; }`;
+
+  test("blank disk (blkid exit 2): formatted ext4", () => {
+    const r = runSection(format, stubs(2, ""), vars);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("MKFS-CALLED -q -F -L ceresdata /dev/fake-disk");
+  });
+
+  test("existing ext4: kept, never formatted", () => {
+    const r = runSection(format, stubs(0, "ext4"), vars);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain("MKFS-CALLED");
+    expect(r.out).toContain("existing ext4 filesystem");
+  });
+
+  test("foreign signature (xfs / partition table): refused, not formatted", () => {
+    for (const fs of ["xfs", ""]) {
+      const r = runSection(format, stubs(0, fs), vars);
+      expect(r.code).toBe(1);
+      expect(r.out).not.toContain("MKFS-CALLED");
+      expect(r.out).toContain("refusing to touch it");
+    }
+  });
+
+  test("blkid error (exit 4): refused, not formatted", () => {
+    const r = runSection(format, stubs(4, ""), vars);
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain("MKFS-CALLED");
+    expect(r.out).toContain("could not probe");
+  });
+
+  test("disk wait is bounded and fails with a clear message", () => {
+    expect(script).toContain(`DISK_WAIT_SECONDS=${DISK_WAIT_SECONDS}`);
+    expect(DISK_WAIT_SECONDS).toBeLessThanOrEqual(900);
+    const wait = section(script, "disk-wait", "disk-format");
+    const r = runSection(wait, "sleep() { :; }", "DEVICE=/dev/does-not-exist-ceresdb; DISK_WAIT_SECONDS=15; STEP=test");
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("did not appear within 15 s");
+  });
+});
