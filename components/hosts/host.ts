@@ -39,6 +39,8 @@ export class Host extends pulumi.ComponentResource {
   readonly privateIp: string;
   /** Public IP when `ceresdb:assignPublicIp` is on, else an empty string. */
   readonly publicIp: pulumi.Output<string>;
+  /** Where SSH (gates, Docker) connects: the public IP for public hosts without a bastion, else the private IP. */
+  readonly sshAddress: pulumi.Output<string>;
   readonly instanceId: pulumi.Output<string>;
   readonly dataDiskId: pulumi.Output<string>;
   /** Completes once cloud-init mounted the data disk and Docker answers. */
@@ -106,6 +108,7 @@ export class Host extends pulumi.ComponentResource {
     );
 
     const address = spec.network.assignPublicIp && !spec.access.bastion ? instance.publicIp : pulumi.output(host.privateIp);
+    this.sshAddress = address;
     this.ready = new command.remote.Command(
       `${name}-ready`,
       {

@@ -55,7 +55,7 @@ export class MetaMember extends pulumi.ComponentResource {
         labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
         healthUrl: `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`,
         access: spec.access,
-        address: ip,
+        address: this.host.sshAddress,
         sshPrivateKey: infra.sshPrivateKey,
         after: args.after,
       },

@@ -60,7 +60,7 @@ export class DockerService extends pulumi.ComponentResource {
     // whole: a secret nested in uploads[i].content does not make the property secret by itself.
     const uploads = args.config.content.apply((content) => [{ file: args.config.path, content }]);
     this.container = new docker.Container(
-      name,
+      `${name}-container`,
       {
         name: args.containerName,
         image: image.imageId,

@@ -56,7 +56,7 @@ export class ServerNode extends pulumi.ComponentResource {
         // CeresDB's health check is `GET /` on the HTTP port ({"status":"ok"}); there is no /health.
         healthUrl: `http://127.0.0.1:${spec.ports.http}/`,
         access: spec.access,
-        address: node.host.privateIp,
+        address: this.host.sshAddress,
         sshPrivateKey: infra.sshPrivateKey,
         after: args.after,
       },
