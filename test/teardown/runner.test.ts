@@ -105,12 +105,25 @@ describe("runTeardown --expired", () => {
     const report = await runTeardown(ws, { mode: "expired", yes: true, now: NOW });
     const r = report.results.find((x) => x.stack === "test-pr-5");
     expect(r?.outcome).toBe("destroy-failed");
-    expect(r?.message).toMatch(/refusing to delete protected resource/);
+    expect(r?.message).toMatch(/^error: urn:pulumi:x::p::ceresdb:storage:Bucket::b: refusing to delete protected resource$/);
     expect(ws.calls).not.toContain("remove test-pr-5");
     expect(ws.stacks.has("test-pr-5")).toBe(true);
     // The other expired stack is still handled.
     expect(report.results.find((x) => x.stack === "test-pr-1")?.outcome).toBe("destroyed");
     expect(report.ok).toBe(false);
+  });
+
+  it("keeps the continuation line of an engine error", async () => {
+    const ws = new FakeWorkspace(new Map([["test-pr-9", test(PAST)]]));
+    ws.destroy = async () => {
+      throw new Error(
+        'stderr: Command failed with exit code 1: pulumi destroy --yes\n  error: resource "urn:x" cannot be deleted\n  because it is protected. To unprotect the resource, ...\n  error: update failed',
+      );
+    };
+    const report = await runTeardown(ws, { mode: "expired", yes: true, now: NOW });
+    expect(report.results[0].message).toBe(
+      'error: resource "urn:x" cannot be deleted because it is protected. To unprotect the resource, ... | error: update failed',
+    );
   });
 
   it("reports a stack whose settings cannot be read and goes on", async () => {

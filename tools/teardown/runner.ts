@@ -79,8 +79,23 @@ function errorMessage(e: unknown): string {
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l !== "");
-  const useful = lines.filter((l) => /error|protect|fail|refus|denied|timeout|did not finish/i.test(l));
-  const picked = (useful.length > 0 ? useful : lines).slice(0, 4).join(" | ");
+  // Engine errors ("error: resource ... cannot be deleted because it is protected") first, then
+  // other telling lines; the "Command failed with exit code 1: pulumi destroy ..." preamble last.
+  // The CLI repeats engine errors in its "Diagnostics:" section, where an error may continue on
+  // the next line ("... cannot be deleted" / "because it is protected"); prefer that section.
+  const diag = lines.indexOf("Diagnostics:");
+  const end = lines.indexOf("Resources:", diag);
+  const scope = diag >= 0 ? lines.slice(diag + 1, end > diag ? end : undefined) : lines;
+  const errors = scope.flatMap((l, i) => {
+    if (!/(^|\s)error:/i.test(l)) return [];
+    const next = scope[i + 1];
+    const cont = next !== undefined && /^[a-z]+ /.test(next) && !/(^|\s)error:/i.test(next) ? ` ${next}` : "";
+    return [l.replace(/^.*?\berror:\s*/i, "error: ") + cont];
+  });
+  // The generic "error: update failed" says least; put it last.
+  errors.sort((a, b) => Number(/^error: update failed$/.test(a)) - Number(/^error: update failed$/.test(b)));
+  const telling = lines.filter((l) => /protect|refus|denied|timeout|did not finish|fail/i.test(l) && !/Command failed/.test(l));
+  const picked = [...new Set(errors.length > 0 ? errors : telling.length > 0 ? telling : lines)].slice(0, 3).join(" | ");
   return picked.length > 400 ? picked.slice(0, 397) + "..." : picked;
 }
 

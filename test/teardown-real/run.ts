@@ -1,0 +1,180 @@
+/**
+ * Real teardown test: the real Pulumi CLI (built by `.ci/build-tools.sh pulumi` into .cache/bin),
+ * a file:// backend in a temp dir, stacks whose inline program creates only ComponentResources
+ * (so no provider plugin is needed), and the teardown runner over the real LocalWorkspace.
+ *
+ *   npm run test:teardown-real
+ *
+ * Stacks:
+ *   test-expired    test, expiry in the past            -> destroyed and removed
+ *   test-tagonly    test + expiry only as stack tags    -> destroyed and removed (scheduled-CI path)
+ *   test-fresh      test, expiry in the future          -> kept
+ *   test-protected  test, expired, protected resource   -> destroy fails loudly, stack kept
+ *   prod            prod, "expired"                     -> refused, kept (also refused by --stack)
+ *   blue            staging environment, "expired"      -> refused, kept
+ *
+ * Every wait is bounded; the temp dir is removed at the end. Prints "N passed, N failed".
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { AutomationTeardownWorkspace } from "../../tools/teardown/pulumiWorkspace";
+import { formatTable, runTeardown, TeardownReport, withTimeout } from "../../tools/teardown/runner";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const CLI_ROOT = path.join(ROOT, ".cache"); // PulumiCommand.get looks for <root>/bin/pulumi
+const STEP_MS = 120_000;
+const TOTAL_MS = 10 * 60_000;
+
+let passed = 0;
+let failed = 0;
+function check(name: string, ok: boolean, detail = ""): void {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? "PASS" : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+}
+
+/** The inline program: one component, protected when ceresdb:protect is true. */
+const program = async () => {
+  const cfg = new pulumi.Config("ceresdb");
+  const protect = cfg.getBoolean("protect") ?? false;
+  const c = new pulumi.ComponentResource("ceresdb:test:Marker", "marker", {}, { protect });
+  new pulumi.ComponentResource("ceresdb:test:Child", "marker-child", {}, { parent: c, protect });
+  return { env: cfg.get("environment") ?? "unset" };
+};
+
+async function main(): Promise<void> {
+  const cliPath = path.join(CLI_ROOT, "bin", "pulumi");
+  if (!fs.existsSync(cliPath)) {
+    throw new Error(`no Pulumi CLI at ${cliPath}: run \`bash .ci/build-tools.sh pulumi\` first`);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "teardown-real-"));
+  const stateDir = path.join(tmp, "state");
+  const workDir = path.join(tmp, "work");
+  const home = path.join(tmp, "pulumi-home");
+  for (const d of [stateDir, workDir, home]) fs.mkdirSync(d, { recursive: true });
+  const envVars: Record<string, string> = {
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+    PULUMI_CONFIG_PASSPHRASE: "x",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_HOME: home,
+  };
+  Object.assign(process.env, envVars);
+  const started = Date.now();
+  try {
+    const cmd = await withTimeout("pulumi version", STEP_MS, () => PulumiCommand.get({ root: CLI_ROOT, skipVersionCheck: true }));
+    console.log(`pulumi CLI ${cmd.version?.format() ?? "?"} at ${cmd.command}; backend file://${stateDir}`);
+    const ws = await LocalWorkspace.create({
+      workDir,
+      pulumiHome: home,
+      pulumiCommand: cmd,
+      envVars,
+      program,
+      projectSettings: { name: "teardown-real", runtime: "nodejs" },
+    });
+
+    const past = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const future = new Date(Date.now() + 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const stacks: Record<string, { config: Record<string, string>; tags?: Record<string, string> }> = {
+      "test-expired": { config: { "ceresdb:environment": "test", "ceresdb:owner": "alice", "ceresdb:expiresAt": past } },
+      "test-tagonly": {
+        config: {},
+        tags: { "ceresdb:environment": "test", "ceresdb:owner": "bob", "ceresdb:expiresAt": past },
+      },
+      "test-fresh": { config: { "ceresdb:environment": "test", "ceresdb:owner": "carol", "ceresdb:expiresAt": future } },
+      "test-protected": {
+        config: { "ceresdb:environment": "test", "ceresdb:owner": "dave", "ceresdb:expiresAt": past, "ceresdb:protect": "true" },
+      },
+      prod: { config: { "ceresdb:environment": "prod", "ceresdb:expiresAt": past } },
+      // Not a prod-like name: refused because of its environment alone.
+      blue: { config: { "ceresdb:environment": "staging", "ceresdb:expiresAt": past } },
+    };
+    for (const [name, s] of Object.entries(stacks)) {
+      const stack = await withTimeout(`create ${name}`, STEP_MS, () => Stack.create(name, ws));
+      for (const [k, v] of Object.entries(s.config)) await ws.setConfig(name, k, { value: v });
+      for (const [k, v] of Object.entries(s.tags ?? {})) await ws.setTag(name, k, v);
+      const up = await withTimeout(`up ${name}`, STEP_MS, () => stack.up());
+      check(`up ${name}`, up.summary.result === "succeeded", `${up.summary.resourceChanges?.create ?? 0} created`);
+    }
+    // The tag-only stack has no config file, like a test stack seen from a fresh CI checkout.
+    fs.rmSync(path.join(workDir, "Pulumi.test-tagonly.yaml"), { force: true });
+
+    const tw = new AutomationTeardownWorkspace(ws);
+    const before = (await tw.listStacks()).map((n) => n.split("/").pop());
+    check("all six stacks listed", ["blue", "prod", "test-expired", "test-fresh", "test-protected", "test-tagonly"].every((n) => before.includes(n)), before.join(","));
+
+    // Report only first: nothing may change.
+    const dry = await runTeardown(tw, { mode: "expired", yes: false, now: new Date(), timeoutMs: STEP_MS });
+    console.log(formatTable(dry));
+    check(
+      "without --yes only reports",
+      dry.results.filter((r) => r.outcome === "would-destroy").map((r) => bare(r.stack)).sort().join(",") === "test-expired,test-protected,test-tagonly" &&
+        (await tw.listStacks()).length === before.length,
+    );
+
+    const report: TeardownReport = await runTeardown(tw, {
+      mode: "expired",
+      yes: true,
+      now: new Date(),
+      timeoutMs: STEP_MS,
+      log: (l) => console.log(`  runner: ${l}`),
+    });
+    console.log(formatTable(report));
+    const outcome = (n: string) => report.results.find((r) => bare(r.stack) === n)?.outcome;
+    const after = (await tw.listStacks()).map(bare);
+    check("expired stack destroyed", outcome("test-expired") === "destroyed");
+    check("expired stack removed from the backend", !after.includes("test-expired"), after.join(","));
+    check("tag-only expired stack destroyed and removed", outcome("test-tagonly") === "destroyed" && !after.includes("test-tagonly"));
+    check("fresh stack kept", outcome("test-fresh") === "skipped" && after.includes("test-fresh"));
+    const prot = report.results.find((r) => bare(r.stack) === "test-protected");
+    check(
+      "protected stack: destroy fails loudly, stack kept",
+      prot?.outcome === "destroy-failed" && after.includes("test-protected") && /protect/i.test(prot.message),
+      prot?.message,
+    );
+    check("prod refused in --expired mode", outcome("prod") === "skipped" && after.includes("prod"));
+    check("staging-environment stack refused in --expired mode", outcome("blue") === "skipped" && after.includes("blue"));
+    check("run reports failure (because of the protected stack)", report.ok === false);
+
+    const fresh = await Stack.select("test-fresh", ws);
+    const freshState = await fresh.exportStack();
+    const resources = (freshState.deployment as { resources?: unknown[] }).resources ?? [];
+    check("fresh stack still has its resources", resources.length >= 3, `${resources.length} resources`);
+
+    const named = await runTeardown(tw, { mode: "named", stack: "prod", yes: true, now: new Date(), timeoutMs: STEP_MS });
+    console.log(formatTable(named));
+    check("prod refused by --stack", named.ok === false && named.results[0]?.outcome === "skipped" && (await tw.listStacks()).map(bare).includes("prod"));
+
+    const namedFresh = await runTeardown(tw, { mode: "named", stack: "test-fresh", yes: true, now: new Date(), timeoutMs: STEP_MS });
+    check("unexpired test stack destroyed by --stack", namedFresh.ok && !(await tw.listStacks()).map(bare).includes("test-fresh"));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    check("temp dir cleaned", !fs.existsSync(tmp));
+    console.log(`elapsed ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  }
+}
+
+function bare(name: string): string {
+  return name.split("/").pop() ?? name;
+}
+
+const overall = setTimeout(() => {
+  console.error(`teardown-real: gave up after ${TOTAL_MS / 1000}s`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+}, TOTAL_MS);
+
+main()
+  .catch((e: unknown) => {
+    failed++;
+    console.error(`teardown-real: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  })
+  .finally(() => {
+    clearTimeout(overall);
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exit(failed === 0 ? 0 : 1);
+  });
