@@ -133,8 +133,10 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
   if (!fs.existsSync(file)) throw new Error(`no stack file ${file}`);
   const stackDoc = readYaml(file);
   const values = isObj(stackDoc.config) ? stackDoc.config : {};
+  const fromStackFile = new Set<string>();
   for (const [k, v] of Object.entries(values)) {
     const key = fullKey(project, k);
+    fromStackFile.add(key);
     if (isSecure(v)) {
       config[key] = secretFor(key);
       secret.add(key);
@@ -147,10 +149,11 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
     }
   }
 
-  // Secrets the stack file lacks: supplied values, then placeholders for declared secrets.
+  // Secrets the stack file lacks: supplied values (over a project default, which for optional
+  // secrets is the empty "unset"), then placeholders for declared secrets.
   const filledSecrets: string[] = [];
   for (const key of Object.keys(supplied)) {
-    if (config[key] === undefined) {
+    if (!fromStackFile.has(key)) {
       config[key] = secretFor(key);
       secret.add(key);
       filledSecrets.push(key);
