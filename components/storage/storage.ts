@@ -79,7 +79,8 @@ export class Storage extends pulumi.ComponentResource {
       const key = new alicloud.ram.AccessKey(
         `${name}-oss-key`,
         { userName: user.name },
-        { parent: this, additionalSecretOutputs: ["secret"] },
+        // The provider SDK itself declares `secret` an additional secret output.
+        { parent: this },
       );
       this.credentials = pulumi.secret(pulumi.all([key.id, key.secret]).apply(([keyId, keySecret]) => ({ keyId, keySecret })));
     }
