@@ -69,7 +69,10 @@ export interface RunOfflineOptions {
   preview?: boolean;
   /** Extra computed outputs per resource. */
   compute?: ComputeHook;
-  /** Keep Error stack capture on (slower); off by default, see docs/plan.md. */
+  /**
+   * Keep Error stack capture and source maps on during the run (5x slower; program errors then
+   * carry stack traces). Off by default, see docs/plan.md.
+   */
   captureStacks?: boolean;
 }
 
@@ -260,7 +263,12 @@ export async function runOffline(opts: RunOfflineOptions): Promise<OfflineRun> {
   // debuggablePromise records `new Error().stack` for every promise the runtime makes; with no
   // frames to capture that is cheap. Resource source positions are unaffected (they raise the limit).
   const savedLimit = Error.stackTraceLimit;
+  // Resource.callsites() formats a full stack per resource; with source maps on (tsx) each frame
+  // is mapped, which is costly and only serves the engine's source positions. Off for the run.
+  const proc = process as NodeJS.Process & { sourceMapsEnabled?: boolean; setSourceMapsEnabled?: (on: boolean) => void };
+  const sourceMaps = proc.sourceMapsEnabled === true && !opts.captureStacks;
   if (!opts.captureStacks) Error.stackTraceLimit = 0;
+  if (sourceMaps) proc.setSourceMapsEnabled?.(false);
   try {
     if (typeof jest !== "undefined" && jest?.isolateModulesAsync) {
       let result: OfflineRun | undefined;
@@ -284,6 +292,7 @@ export async function runOffline(opts: RunOfflineOptions): Promise<OfflineRun> {
     return await execute(pulumi, programPath, opts, settings);
   } finally {
     Error.stackTraceLimit = savedLimit;
+    if (sourceMaps) proc.setSourceMapsEnabled?.(true);
     running = false;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * npm run plan -- <stack> [--out DIR] [--format text|markdown|json] [--baseline DIR]
- *   [--project DIR] [--set key=value]... [--preview]
+ *   [--project DIR] [--set key=value]... [--preview] [--debug]
  * Renders what <stack> would build, offline. See docs/plan.md.
  */
 import * as path from "path";
@@ -9,7 +9,7 @@ import { planStack } from "./plan";
 import { Format, formatReport } from "./report";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--out DIR] [--format text|markdown|json] [--baseline DIR] [--project DIR] [--set key=value]... [--preview]";
+  "usage: npm run plan -- <stack> [--out DIR] [--format text|markdown|json] [--baseline DIR] [--project DIR] [--set key=value]... [--preview] [--debug]";
 
 interface Args {
   stack: string;
@@ -19,6 +19,7 @@ interface Args {
   project: string;
   overrides: Record<string, string>;
   preview: boolean;
+  debug: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
@@ -28,6 +29,7 @@ export function parseArgs(argv: string[]): Args {
   let baseline: string | undefined;
   let project = defaultProjectDir();
   let preview = false;
+  let debug = false;
   const overrides: Record<string, string> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -44,6 +46,7 @@ export function parseArgs(argv: string[]): Args {
     } else if (a === "--baseline") baseline = val();
     else if (a === "--project") project = val();
     else if (a === "--preview") preview = true;
+    else if (a === "--debug") debug = true;
     else if (a === "--set") {
       const kv = val();
       const eq = kv.indexOf("=");
@@ -56,7 +59,7 @@ export function parseArgs(argv: string[]): Args {
     else throw new Error(`unexpected argument ${a}\n${USAGE}`);
   }
   if (!stack) throw new Error(USAGE);
-  return { stack, out, format, baseline, project: path.resolve(project), overrides, preview };
+  return { stack, out, format, baseline, project: path.resolve(project), overrides, preview, debug };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -73,13 +76,15 @@ export async function main(argv: string[]): Promise<number> {
       projectDir: args.project,
       overrides: args.overrides,
       preview: args.preview,
+      captureStacks: args.debug,
       outDir: args.out,
       baselineDir: args.baseline,
     });
     process.stdout.write(formatReport(plan, args.format, { writtenTo, radius }));
     return 0;
   } catch (e) {
-    process.stderr.write(`plan ${args.stack}: nothing written.\n${e instanceof Error ? e.message : String(e)}\n`);
+    const detail = e instanceof Error ? (args.debug && e.stack ? e.stack : e.message) : String(e);
+    process.stderr.write(`plan ${args.stack}: nothing written.\n${detail}\n`);
     return 1;
   }
 }
