@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import { HostInfra } from "../hosts/hostInfra";
+import { BootstrapLock } from "./bootstrapLock";
 import { MetaMember } from "../meta/metaMember";
 import { Network } from "../network/network";
 import { ServerNode } from "../server/serverNode";
@@ -48,6 +49,8 @@ export class CeresDBCluster extends pulumi.ComponentResource {
     super("ceresdb:cluster:CeresDBCluster", name, {}, opts);
     const { spec, secrets } = args;
 
+    // Refuses, at preview, changes to what CeresMeta only reads when it creates the cluster.
+    new BootstrapLock(`${name}-bootstrap`, { bootstrap: spec.bootstrap }, { parent: this });
     this.network = new Network(`${name}-network`, { spec }, { parent: this });
     this.storage = new Storage(`${name}-storage`, { spec, suppliedKeySecret: secrets.ossAccessKeySecret }, { parent: this });
 

@@ -143,6 +143,15 @@ export function buildSpec(input: SettingsInput): BuildResult {
   }
   const nodeCount = r.integer("nodeCount", 1, MAX_NODES);
   const topology = r.oneOf("topology", TOPOLOGIES);
+  const pinnedNodeCount = r.integer("bootstrapNodeCount", 0, MAX_NODES);
+  const bootstrapNodeCount = pinnedNodeCount === 0 ? nodeCount : pinnedNodeCount;
+  if (pinnedNodeCount && nodeCount !== undefined) {
+    if (topology === "static" && pinnedNodeCount !== nodeCount) {
+      problem("bootstrapNodeCount", String(pinnedNodeCount), `0 or nodeCount (${nodeCount}) with static topology: its node set is fixed when the cluster is created`);
+    } else if (pinnedNodeCount > nodeCount) {
+      problem("bootstrapNodeCount", String(pinnedNodeCount), `at most nodeCount (${nodeCount}): shards are assigned only once that many nodes have registered`);
+    }
+  }
   const shardTotal = r.integer("shardTotal", 1, MAX_SHARDS);
   if (shardTotal !== undefined && nodeCount !== undefined && shardTotal < nodeCount) {
     problem("shardTotal", String(shardTotal), `at least nodeCount (${nodeCount}), or some nodes would hold no shard`);
@@ -371,7 +380,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     wal: wal!,
     bootstrap: {
       clusterName: CLUSTER_NAME,
-      nodeCount: nodeCount!,
+      nodeCount: bootstrapNodeCount!,
       shardTotal: shardTotal!,
       topology: topology!,
       initialClusterToken: `${input.project}-${input.stack}`,

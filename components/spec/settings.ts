@@ -82,6 +82,11 @@ export const SETTINGS = {
     default: "static",
     description: "CeresMeta topology: static, or dynamic (shard failover and rebalancing; needs the Obkv or Kafka WAL).",
   },
+  bootstrapNodeCount: {
+    type: "integer",
+    default: 0,
+    description: "default-cluster-node-count CeresMeta creates the cluster with; 0 means nodeCount. CeresMeta reads it only at first start: to grow a dynamic cluster, pin it to the creation value, then raise nodeCount.",
+  },
   shardTotal: {
     type: "integer",
     default: 8,
