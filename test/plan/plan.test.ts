@@ -75,16 +75,24 @@ describe("secrets", () => {
 });
 
 describe("baseline", () => {
+  /** A dynamic cluster with its creation node count pinned: the way a cluster grows. */
+  const growable = (n: number): Record<string, string> => ({
+    "ceresdb:walType": "Kafka",
+    "ceresdb:kafkaBrokers": JSON.stringify(["kafka-0:9092"]),
+    "ceresdb:topology": "dynamic",
+    "ceresdb:bootstrapNodeCount": String(n),
+  });
+
   it("one more node adds exactly that node's files", async () => {
     const stack = pickStack();
     const settings = loadStackSettings({ projectDir, stack });
     const n = Number(settings.config["ceresdb:nodeCount"] ?? "1");
     const base = path.join(tmpRoot, "baseline");
-    await planStack({ stack, projectDir, outDir: base });
+    await planStack({ stack, projectDir, overrides: growable(n), outDir: base });
     const { radius, plan } = await planStack({
       stack,
       projectDir,
-      overrides: { "ceresdb:nodeCount": String(n + 1) },
+      overrides: { ...growable(n), "ceresdb:nodeCount": String(n + 1) },
       outDir: path.join(tmpRoot, "grown"),
       baselineDir: base,
     });
@@ -106,6 +114,26 @@ describe("baseline", () => {
     expect(r.files.added).toEqual(newFiles.sort());
     expect(r.resourcesRemoved).toEqual([]);
     expect(r.resourcesAdded.length).toBeGreaterThan(0);
+  });
+
+  it("shows that growing a static cluster would touch every CeresMeta config", async () => {
+    // Static topology fixes the node set at creation: the plan must not hide that the meta
+    // configs change (the bootstrap lock refuses such a deployment at preview).
+    const stack = pickStack();
+    const settings = loadStackSettings({ projectDir, stack });
+    const n = Number(settings.config["ceresdb:nodeCount"] ?? "1");
+    const metaCount = Number(settings.config["ceresdb:metaCount"] ?? "3");
+    const base = path.join(tmpRoot, "static-baseline");
+    await planStack({ stack, projectDir, overrides: { "ceresdb:topology": "static" }, outDir: base });
+    const { radius } = await planStack({
+      stack,
+      projectDir,
+      overrides: { "ceresdb:topology": "static", "ceresdb:nodeCount": String(n + 1), "ceresdb:shardTotal": String(Math.max(8, n + 1)) },
+      outDir: path.join(tmpRoot, "static-grown"),
+      baselineDir: base,
+    });
+    expect(radius!.files.changed.filter((f) => f.startsWith("meta/"))).toHaveLength(metaCount);
+    expect(radius!.containers.replaced).toHaveLength(metaCount);
   });
 });
 
