@@ -15,12 +15,13 @@
  *
  * Every wait is bounded; the temp dir is removed at the end. Prints "N passed, N failed".
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { AutomationTeardownWorkspace } from "../../tools/teardown/pulumiWorkspace";
+import { AutomationTeardownWorkspace, createTeardownWorkspace } from "../../tools/teardown/pulumiWorkspace";
 import { formatTable, runTeardown, TeardownReport, withTimeout } from "../../tools/teardown/runner";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, envVars);
   const started = Date.now();
+  const disposers: (() => void)[] = [];
   try {
     const cmd = await withTimeout("pulumi version", STEP_MS, () => PulumiCommand.get({ root: CLI_ROOT, skipVersionCheck: true }));
     console.log(`pulumi CLI ${cmd.version?.format() ?? "?"} at ${cmd.command}; backend file://${stateDir}`);
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
       pulumiCommand: cmd,
       envVars,
       program,
-      projectSettings: { name: "teardown-real", runtime: "nodejs" },
+      projectSettings: { name: "ceresdb", runtime: "nodejs" },
     });
 
     const past = new Date(Date.now() - 3600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -100,10 +102,29 @@ async function main(): Promise<void> {
       const up = await withTimeout(`up ${name}`, STEP_MS, () => stack.up());
       check(`up ${name}`, up.summary.result === "succeeded", `${up.summary.resourceChanges?.create ?? 0} created`);
     }
-    // The tag-only stack has no config file, like a test stack seen from a fresh CI checkout.
-    fs.rmSync(path.join(workDir, "Pulumi.test-tagonly.yaml"), { force: true });
+    // A "checkout" like CI's: the project's Pulumi.yaml declares a required setting, and the
+    // tag-only stack has no Pulumi.<stack>.yaml there (CI created it in another job).
+    const checkout = path.join(tmp, "checkout");
+    fs.mkdirSync(checkout);
+    fs.writeFileSync(
+      path.join(checkout, "Pulumi.yaml"),
+      "name: ceresdb\nruntime:\n  name: nodejs\nconfig:\n  ceresdb:zones:\n    type: array\n    items:\n      type: string\n",
+    );
+    for (const name of Object.keys(stacks)) {
+      const f = `Pulumi.${name}.yaml`;
+      if (name !== "test-tagonly" && fs.existsSync(path.join(workDir, f))) fs.copyFileSync(path.join(workDir, f), path.join(checkout, f));
+    }
+    // The problem the teardown workspace exists for: the CLI refuses to read config there.
+    const plain = await LocalWorkspace.create({ workDir: checkout, pulumiHome: home, pulumiCommand: cmd, envVars });
+    const plainErr = await plain.getAllConfig("test-tagonly").then(
+      () => "",
+      (e: unknown) => String(e),
+    );
+    check("plain checkout workspace cannot read a stack's config (missing required value)", /missing configuration value/.test(plainErr), plainErr.split("\n").find((l) => /^error:/.test(l)) ?? plainErr.slice(0, 300));
 
-    const tw = new AutomationTeardownWorkspace(ws);
+    const teardownWs = await createTeardownWorkspace({ projectDir: checkout, pulumiCommand: cmd, envVars, pulumiHome: home });
+    disposers.push(teardownWs.dispose);
+    const tw = new AutomationTeardownWorkspace(teardownWs.ws);
     const before = (await tw.listStacks()).map((n) => n.split("/").pop());
     check("all six stacks listed", ["blue", "prod", "test-expired", "test-fresh", "test-protected", "test-tagonly"].every((n) => before.includes(n)), before.join(","));
 
@@ -114,6 +135,19 @@ async function main(): Promise<void> {
       "without --yes only reports",
       dry.results.filter((r) => r.outcome === "would-destroy").map((r) => bare(r.stack)).sort().join(",") === "test-expired,test-protected,test-tagonly" &&
         (await tw.listStacks()).length === before.length,
+    );
+
+    // The CLI end to end (report only), with the built CLI on PATH as in CI.
+    const cli = spawnSync(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "tools", "teardown", "cli.ts"), "--expired", "--cwd", checkout], {
+      env: { ...process.env, PATH: `${path.join(CLI_ROOT, "bin")}${path.delimiter}${process.env.PATH ?? ""}` },
+      encoding: "utf8",
+      timeout: STEP_MS,
+    });
+    console.log(cli.stdout);
+    check(
+      "CLI --expired (report only) prints the table and changes nothing",
+      cli.status === 0 && /test-tagonly\s+would-destroy/.test(cli.stdout) && /prod\s+skipped/.test(cli.stdout) && (await tw.listStacks()).length === before.length,
+      `exit ${cli.status}${cli.stderr ? `; stderr: ${cli.stderr.slice(0, 300)}` : ""}`,
     );
 
     const report: TeardownReport = await runTeardown(tw, {
@@ -140,7 +174,7 @@ async function main(): Promise<void> {
     check("staging-environment stack refused in --expired mode", outcome("blue") === "skipped" && after.includes("blue"));
     check("run reports failure (because of the protected stack)", report.ok === false);
 
-    const fresh = await Stack.select("test-fresh", ws);
+    const fresh = await Stack.select("test-fresh", teardownWs.ws);
     const freshState = await fresh.exportStack();
     const resources = (freshState.deployment as { resources?: unknown[] }).resources ?? [];
     check("fresh stack still has its resources", resources.length >= 3, `${resources.length} resources`);
@@ -152,6 +186,7 @@ async function main(): Promise<void> {
     const namedFresh = await runTeardown(tw, { mode: "named", stack: "test-fresh", yes: true, now: new Date(), timeoutMs: STEP_MS });
     check("unexpired test stack destroyed by --stack", namedFresh.ok && !(await tw.listStacks()).map(bare).includes("test-fresh"));
   } finally {
+    for (const d of disposers) d();
     fs.rmSync(tmp, { recursive: true, force: true });
     check("temp dir cleaned", !fs.existsSync(tmp));
     console.log(`elapsed ${((Date.now() - started) / 1000).toFixed(1)}s`);

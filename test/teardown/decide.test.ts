@@ -113,3 +113,14 @@ describe("isProtectedStackName", () => {
     }
   });
 });
+
+describe("decideTeardown with unreadable config", () => {
+  it("decides on tags alone and says so when it skips", () => {
+    const tagsOnly = { config: {}, tags: { "ceresdb:environment": "test", "ceresdb:expiresAt": "2026-05-01T00:00:00Z" }, configError: "error: missing values" };
+    expect(decideTeardown({ stack: "test-pr-2", settings: tagsOnly, now: NOW, mode: "expired" }).action).toBe("destroy");
+    const none = { config: {}, tags: {}, configError: "error: missing values" };
+    const d = decideTeardown({ stack: "test-pr-2", settings: none, now: NOW, mode: "expired" });
+    expect(d).toMatchObject({ action: "skip", reason: "prod-staging-refused" });
+    expect(d.detail).toMatch(/config unreadable, tags only: error: missing values/);
+  });
+});

@@ -5,9 +5,8 @@
  * Exit codes: 0 ok, 1 a destroy/remove failed or a named stack was refused, 2 usage error.
  */
 import * as path from "path";
-import { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { parseArgs, UsageError, USAGE } from "./args";
-import { AutomationTeardownWorkspace } from "./pulumiWorkspace";
+import { AutomationTeardownWorkspace, createTeardownWorkspace } from "./pulumiWorkspace";
 import { formatTable, runTeardown } from "./runner";
 
 async function main(argv: string[]): Promise<number> {
@@ -25,8 +24,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const workDir = path.resolve(args.cwd ?? process.cwd());
-  const ws = await LocalWorkspace.create({ workDir });
+  const projectDir = path.resolve(args.cwd ?? process.cwd());
+  const { ws, dispose } = await createTeardownWorkspace({ projectDir });
+  process.on("exit", dispose);
   const tw = new AutomationTeardownWorkspace(ws, (out) => process.stderr.write(out));
   console.log(
     `teardown: ${args.mode === "named" ? `stack ${args.stack}` : "expired test stacks"}, now=${args.now.toISOString()}, ` +

@@ -40,6 +40,8 @@ export interface StackSettings {
   config: Readonly<Record<string, string>>;
   /** Stack tags by name. */
   tags: Readonly<Record<string, string>>;
+  /** Set when the stack config could not be read; the decision then rests on tags alone. */
+  configError?: string;
 }
 
 export interface DecisionInput {
@@ -133,6 +135,7 @@ export function decideTeardown(input: DecisionInput): Decision {
   const expL = lookup(settings, EXPIRES_AT_KEY);
   const owner = ownerL.kind === "value" ? ownerL.value : undefined;
   const expiresAt = expL.kind === "value" ? expL.value : undefined;
+  const note = settings.configError ? ` (config unreadable, tags only: ${settings.configError})` : "";
   const skip = (reason: SkipReason, detail: string, environment?: string): Decision => ({
     action: "skip",
     stack,
@@ -140,7 +143,7 @@ export function decideTeardown(input: DecisionInput): Decision {
     environment,
     owner,
     expiresAt,
-    detail,
+    detail: detail + note,
   });
 
   // 1. Names that look like prod/staging are refused before anything else is read.
