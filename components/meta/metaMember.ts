@@ -53,6 +53,7 @@ export class MetaMember extends pulumi.ComponentResource {
         dataOnHost: META_PATHS.dataOnHost,
         dataInContainer: META_PATHS.dataInContainer,
         labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
+        ports: { client: spec.ports.metaClient, peer: spec.ports.metaPeer, http: spec.ports.metaHttp },
         healthUrl: `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`,
         access: spec.access,
         address: this.host.sshAddress,

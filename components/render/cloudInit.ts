@@ -2,11 +2,12 @@
  * First-boot user data for every host: attach and mount the data disk without ever wiping it,
  * enable time sync, install Docker, then write a readiness marker the deployment waits for.
  *
- * Emitted as `#cloud-config` whose body is JSON (valid YAML), so no YAML library is needed and the
- * output is byte-for-byte deterministic. The work is one bash script (written by `write_files`, run
+ * Emitted as `#cloud-config` YAML with the script as a literal block, so a review of the rendered
+ * file (or its snapshot) shows script changes line by line. The work is one bash script (written by `write_files`, run
  * by `runcmd`) so ordering and failure handling are explicit: the script stops at the first
  * failure with a message naming the step, and the marker is written only when everything passed.
  */
+import YAML from "yaml";
 import { ClusterSpec, HostSpec } from "../spec/types";
 import { HOST_DATA_MOUNT, META_PATHS, SERVER_PATHS } from "../spec/paths";
 import { RenderError, commentBlock } from "./common";
@@ -170,5 +171,5 @@ export function renderCloudInit(
     write_files: [{ path: HOST_SETUP_SCRIPT, permissions: "0755", owner: "root:root", content: script }],
     runcmd: [[HOST_SETUP_SCRIPT]],
   };
-  return `#cloud-config\n${JSON.stringify(doc, null, 2)}\n`;
+  return `#cloud-config\n${YAML.stringify(doc, { blockQuote: "literal", lineWidth: 0 })}`;
 }

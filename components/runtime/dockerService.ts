@@ -19,6 +19,11 @@ export interface DockerServiceArgs {
   /** Labels identifying role and member, e.g. `ceresdb.role=meta`. */
   labels: Record<string, string>;
   /**
+   * What the service listens on, by name (`{grpc: 8831, ...}`). Host networking publishes no
+   * ports, so they are recorded as the label `ceresdb.ports` for `docker inspect` and the plan.
+   */
+  ports: Record<string, number>;
+  /**
    * URL polled on the host to decide the service is healthy, e.g. `http://127.0.0.1:5440/`.
    * Used by the container health check and by the rolling-update gate.
    */
@@ -72,7 +77,7 @@ export class DockerService extends pulumi.ComponentResource {
         volumes: [{ hostPath: args.dataOnHost, containerPath: args.dataInContainer }],
         restart: "unless-stopped",
         mustRun: true,
-        labels: Object.entries(args.labels).map(([label, value]) => ({ label, value })),
+        labels: Object.entries({ ...args.labels, "ceresdb.ports": portsLabel(args.ports) }).map(([label, value]) => ({ label, value })),
         healthcheck: {
           tests: ["CMD-SHELL", `curl -fsS --max-time 4 ${args.healthUrl} > /dev/null || exit 1`],
           interval: "10s",
@@ -110,4 +115,11 @@ export class DockerService extends pulumi.ComponentResource {
 
     this.registerOutputs({ containerId: this.container.id });
   }
+}
+
+/** `grpc=8831,http=5440`: stable order, so the label never changes without a port change. */
+export function portsLabel(ports: Record<string, number>): string {
+  return Object.entries(ports)
+    .map(([name, port]) => `${name}=${port}`)
+    .join(",");
 }

@@ -5,6 +5,7 @@ import { renderCeresDbToml } from "../render/ceresdbToml";
 import { DockerService } from "../runtime/dockerService";
 import { SERVER_PATHS } from "../spec/paths";
 import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../spec/types";
+import { traitsOf } from "../spec/versions";
 
 export interface ServerNodeArgs {
   spec: ClusterSpec;
@@ -53,6 +54,12 @@ export class ServerNode extends pulumi.ComponentResource {
         dataOnHost: SERVER_PATHS.dataOnHost,
         dataInContainer: SERVER_PATHS.dataInContainer,
         labels: { "ceresdb.role": "server", "ceresdb.member": `node${node.index}` },
+        ports: {
+          grpc: spec.ports.grpc,
+          http: spec.ports.http,
+          mysql: spec.ports.mysql,
+          ...(traitsOf(spec.version).postgresql ? { postgresql: spec.ports.postgresql } : {}),
+        },
         // CeresDB's health check is `GET /` on the HTTP port ({"status":"ok"}); there is no /health.
         healthUrl: `http://127.0.0.1:${spec.ports.http}/`,
         access: spec.access,

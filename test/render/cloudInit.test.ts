@@ -2,6 +2,7 @@
  * cloud-init: structure, plus the two safety-critical parts of the setup script executed for real
  * in bash with the disk tools stubbed: "format only a blank disk" and "bounded wait for the disk".
  */
+import YAML from "yaml";
 import { spawnSync } from "child_process";
 import {
   DISK_WAIT_SECONDS,
@@ -19,7 +20,7 @@ const nodeHost = rocksdbStatic.nodes[2].host;
 
 function parseCloudInit(text: string): { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][] } {
   expect(text.startsWith("#cloud-config\n")).toBe(true);
-  return JSON.parse(text.slice("#cloud-config\n".length));
+  return YAML.parse(text.slice("#cloud-config\n".length));
 }
 
 /** The script text between two `STEP=` markers. */
@@ -47,7 +48,7 @@ describe("renderCloudInit", () => {
   const doc = parseCloudInit(text);
   const script = doc.write_files[0].content;
 
-  test("is #cloud-config + JSON: writes the setup script and runs it", () => {
+  test("is #cloud-config YAML: writes the setup script and runs it", () => {
     expect(doc.write_files).toHaveLength(1);
     expect(doc.write_files[0]).toMatchObject({ path: HOST_SETUP_SCRIPT, permissions: "0755" });
     expect(doc.runcmd).toEqual([[HOST_SETUP_SCRIPT]]);

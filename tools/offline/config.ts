@@ -7,9 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-// js-yaml 4 is a dependency of @pulumi/pulumi (not of this package); it ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const yaml = require("js-yaml") as { load(text: string): unknown };
+import YAML from "yaml";
 
 export interface StackSettings {
   /** Pulumi project name (`name:` of Pulumi.yaml). */
@@ -49,7 +47,7 @@ function isObj(v: unknown): v is Obj {
 
 function readYaml(file: string): Obj {
   const text = fs.readFileSync(file, "utf8");
-  const doc = yaml.load(text);
+  const doc: unknown = YAML.parse(text);
   if (doc === undefined || doc === null) return {};
   if (!isObj(doc)) throw new Error(`${file}: expected a YAML mapping at the top level`);
   return doc;

@@ -44,7 +44,8 @@ export function computeOutputs(args: pulumi.runtime.MockResourceArgs): { id: str
     case "alicloud:ecs/instance:Instance":
       return {
         id: `i-${hex(name, 20)}`,
-        computed: { privateIp: i.privateIp ?? "10.0.0.1", publicIp: "", status: "Running" },
+        // A public IP exists only with outbound bandwidth; its value is unknown until creation.
+        computed: { privateIp: i.privateIp ?? "10.0.0.1", publicIp: Number(i.internetMaxBandwidthOut ?? 0) > 0 ? `<public ip of ${name}>` : "", status: "Running" },
       };
     case "alicloud:ram/accessKey:AccessKey":
       return { id: `LTAI${hex(name, 20)}`, computed: { secret: accessKeySecretPlaceholder(name), status: "Active" } };
