@@ -27,6 +27,12 @@ export interface HostArgs {
   sshPrivateKey: pulumi.Output<string>;
   /** `ceresdb:registryPassword`, when the registry needs a login. No default: anonymous pulls. */
   registryPassword?: pulumi.Output<string>;
+  /**
+   * Resources the instance waits for, on creation and on every change: the previous CeresMeta
+   * member's gate, so a host-level change (instance type, replacement) reaches one member at a
+   * time. Default: none (CeresDB hosts change in parallel; see the README).
+   */
+  after?: pulumi.Resource[];
 }
 
 /**
@@ -47,6 +53,11 @@ export class Host extends pulumi.ComponentResource {
   readonly ready: command.remote.Command;
   /** Docker on this host, usable only after `ready`. */
   readonly docker: docker.Provider;
+  /**
+   * Changes whenever the host itself changes (replaced, resized), so the service gate on it runs
+   * its health wait then too, not only when the container changes.
+   */
+  readonly revision: pulumi.Output<string>;
 
   constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ceresdb:hosts:Host", name, {}, opts);
@@ -98,6 +109,7 @@ export class Host extends pulumi.ComponentResource {
         // The fixed private IP must be free before the replacement can take it.
         deleteBeforeReplace: true,
         ignoreChanges: ["imageId"],
+        dependsOn: args.after,
       },
     );
 
@@ -132,6 +144,7 @@ export class Host extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.ready] },
     );
 
+    this.revision = pulumi.interpolate`${instance.id}/${host.instanceType}/${host.systemDisk.sizeGb}/${host.dataDisk.sizeGb}`;
     this.privateIp = host.privateIp;
     this.publicIp = instance.publicIp.apply((ip) => ip ?? "");
     this.instanceId = instance.id;

@@ -39,6 +39,8 @@ export class MetaMember extends pulumi.ComponentResource {
         keyPairName: infra.keyPairName,
         sshPrivateKey: infra.sshPrivateKey,
         registryPassword: infra.registryPassword,
+        // Members' hosts change one at a time too: never two members down at once.
+        after: args.after,
       },
       { parent: this },
     );
@@ -58,6 +60,7 @@ export class MetaMember extends pulumi.ComponentResource {
         access: spec.access,
         address: this.host.sshAddress,
         sshPrivateKey: infra.sshPrivateKey,
+        hostRevision: this.host.revision,
         after: args.after,
       },
       { parent: this },

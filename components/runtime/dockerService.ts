@@ -32,6 +32,8 @@ export interface DockerServiceArgs {
   access: AccessSpec;
   address: pulumi.Input<string>;
   sshPrivateKey: pulumi.Output<string>;
+  /** The host's revision (see Host.revision): a host change re-runs the health wait too. */
+  hostRevision: pulumi.Input<string>;
   /**
    * Resources this service must wait for on every change: the previous service's gate, which
    * makes updates roll one service at a time. Default: none.
@@ -49,6 +51,8 @@ export interface DockerServiceArgs {
  * quorum yet), so waiting for health there would deadlock. On every later change of the container
  * (its ID is in the gate's environment, which makes Pulumi run the gate's `update`), it waits for
  * the health URL, so the next service in the chain is only touched once this one serves again.
+ * The host's revision is in the environment too, so a host change (a new instance type, a
+ * replacement) also waits for health before the chain moves on.
  */
 export class DockerService extends pulumi.ComponentResource {
   readonly container: docker.Container;
@@ -108,7 +112,7 @@ export class DockerService extends pulumi.ComponentResource {
         connection: sshConnection(args.access, args.address, args.sshPrivateKey),
         create: running,
         update: healthy,
-        environment: { CONTAINER_ID: this.container.id },
+        environment: { CONTAINER_ID: this.container.id, HOST_REVISION: args.hostRevision },
       },
       { parent: this },
     );

@@ -65,6 +65,7 @@ export class ServerNode extends pulumi.ComponentResource {
         access: spec.access,
         address: this.host.sshAddress,
         sshPrivateKey: infra.sshPrivateKey,
+        hostRevision: this.host.revision,
         after: args.after,
       },
       { parent: this },

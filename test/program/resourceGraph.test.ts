@@ -116,12 +116,20 @@ describe("dev stack", () => {
     expect(container("ceresdb-dev-node-1", "ceresdb").dependsOn).toEqual([gateOf("ceresdb-dev-node-0", "ceresdb")]);
   });
 
+  test("member hosts change one at a time too; node hosts do not wait for each other", () => {
+    const instance = (owner: string) => named(run, `${owner}-host`).name && run.resources.find((r) => r.type === "alicloud:ecs/instance:Instance" && r.parent === `${owner}-host`)!;
+    expect(instance("ceresdb-dev-meta-0").dependsOn ?? []).toEqual([]);
+    expect(instance("ceresdb-dev-meta-1").dependsOn).toEqual(["ceresdb-dev-meta-0-ceresmeta-gate"]);
+    expect(instance("ceresdb-dev-meta-2").dependsOn).toEqual(["ceresdb-dev-meta-1-ceresmeta-gate"]);
+    expect(instance("ceresdb-dev-node-1").dependsOn ?? []).toEqual([]);
+  });
+
   test("the gate only waits for a running container at creation, and for health on every change", () => {
     const gate = named(run, "ceresdb-dev-meta-0-ceresmeta-gate");
     expect(String(gate.inputs.create)).toContain("State.Running");
     expect(String(gate.inputs.create)).not.toContain("curl");
     expect(String(gate.inputs.update)).toContain("http://127.0.0.1:8080/api/v1/health");
-    expect(Object.keys(gate.inputs.environment as object)).toEqual(["CONTAINER_ID"]);
+    expect(Object.keys(gate.inputs.environment as object)).toEqual(["CONTAINER_ID", "HOST_REVISION"]);
     expect(String(named(run, "ceresdb-dev-node-1-ceresdb-gate").inputs.update)).toContain("http://127.0.0.1:5440/");
   });
 
