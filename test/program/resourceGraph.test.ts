@@ -117,7 +117,7 @@ describe("dev stack", () => {
   });
 
   test("member hosts change one at a time too; node hosts do not wait for each other", () => {
-    const instance = (owner: string) => named(run, `${owner}-host`).name && run.resources.find((r) => r.type === "alicloud:ecs/instance:Instance" && r.parent === `${owner}-host`)!;
+    const instance = (owner: string) => byType(run, "alicloud:ecs/instance:Instance").find((r) => r.parent === `${owner}-host`)!;
     expect(instance("ceresdb-dev-meta-0").dependsOn ?? []).toEqual([]);
     expect(instance("ceresdb-dev-meta-1").dependsOn).toEqual(["ceresdb-dev-meta-0-ceresmeta-gate"]);
     expect(instance("ceresdb-dev-meta-2").dependsOn).toEqual(["ceresdb-dev-meta-1-ceresmeta-gate"]);
