@@ -164,7 +164,7 @@ export const SETTINGS = {
   },
   bastionHost: {
     type: "string",
-    description: "Jump host (host or host:port) through which every SSH connection goes. Unset: hosts are reached directly.",
+    description: "Jump host (host or host:port) through which every SSH connection goes. Unset: hosts are reached directly. A bastion given as an IP may SSH to the hosts; for a host name, add its address to adminCidrs.",
   },
   bastionUser: {
     type: "string",

@@ -68,6 +68,7 @@ export class Storage extends pulumi.ComponentResource {
           policyName: `${spec.name}-oss`,
           policyDocument: JSON.stringify(ossPolicyDocument(st.bucket, st.prefix)),
           description: `Object access to oss://${st.bucket}/${st.prefix}/ for ${spec.name}`,
+          tags: spec.tags,
         },
         { parent: this },
       );
