@@ -30,7 +30,7 @@ describe("deploy.yml", () => {
       expect(j.needs).toBe(needs);
       expect(j.concurrency).toEqual({ group: `pulumi-up-${stack}`, "cancel-in-progress": false });
       const up = j.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@"));
-      expect(up.with).toMatchObject({ command: "up", "stack-name": stack });
+      expect(up.with).toMatchObject({ command: "up", "stack-name": stack, policyPacks: "policy" });
     }
     expect(wf.on.push.branches).toEqual(["main"]);
   });
@@ -47,6 +47,7 @@ describe("pr-preview.yml", () => {
       "comment-on-pr": true,
       "github-token": "${{ secrets.GITHUB_TOKEN }}",
       "cloud-url": "${{ vars.PULUMI_BACKEND_URL }}",
+      policyPacks: "policy",
     });
     expect(j.permissions).toEqual({ contents: "read", "pull-requests": "write" });
   });
