@@ -1,41 +1,81 @@
 #!/usr/bin/env bash
-# Builds the binary `npm run test:meta` runs: tools/meta-proof/standin, i.e. the embedded etcd of
-# CeresMeta v1.2.7 (go.etcd.io/etcd/server/v3 v3.5.4) started from a CeresMeta TOML.
+# Builds the binary `npm run test:meta` runs: the real CeresMeta server v1.2.7 (cmd/meta of module
+# github.com/CeresDB/ceresmeta, tag v1.2.7, commit 70e316e), into the git-ignored
+# .cache/bin/ceresmeta-v1.2.7.
 #
-# Why not CeresMeta itself: github.com/CeresDB/ceresmeta is not served by the Go module proxy this
-# project can reach (`go list -m -versions github.com/CeresDB/ceresmeta` answers "403 Forbidden:
-# This module version is not available"). The probe below reports whether that ever changes.
+# Where the source comes from: tools/meta-proof/go.mod requires github.com/CeresDB/ceresmeta v1.2.7
+# and replaces it with github.com/apache/incubator-horaedb-meta v1.2.7, the same tag and commit
+# under the repository's current name (its go.mod still says `module github.com/CeresDB/ceresmeta`).
+# The Go module proxy refuses the CeresDB path (list and zip: 403). tools/meta-proof/go.sum pins
+# the source and every dependency, so a fresh clone needs only the Go toolchain and the proxy.
 #
-# Output goes to the git-ignored .cache/bin; a stamp with the hash of the Go sources lets later
-# runs skip the build. Works on a fresh clone with only the Go toolchain (cold or warm module cache).
+# Skips the build when the binary exists and its stamp matches the inputs (go.mod, go.sum,
+# tools.go, this script). Prints progress while downloading and compiling (minutes when cold).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SRC=tools/meta-proof
-BIN=.cache/bin/meta-standin-etcd-v3.5.4
+BIN=.cache/bin/ceresmeta-v1.2.7
 STAMP="$BIN.sha256"
+PKG=github.com/CeresDB/ceresmeta/cmd/meta
+UPSTREAM=github.com/apache/incubator-horaedb-meta@v1.2.7
 
 command -v go >/dev/null || { echo "meta-build: FAILED: the Go toolchain is required (go not on PATH)" >&2; exit 1; }
+# Only this module decides what is built: no workspace, no vendor dir, go.sum must already hold
+# every hash (a missing or different hash is an error, never silently accepted).
+export GOWORK=off GOFLAGS="-mod=readonly"
 
-hash="$(cat "$SRC/go.mod" "$SRC/go.sum" "$SRC"/standin/*.go | sha256sum | cut -d' ' -f1)"
+hash="$(cat "$SRC/go.mod" "$SRC/go.sum" "$SRC/tools.go" "$0" | sha256sum | cut -d' ' -f1)"
 if [ -x "$BIN" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$hash" ]; then
-  echo "meta-build: $BIN is up to date (sources $hash)"
+  echo "meta-build: $BIN is up to date (inputs $hash)"
   exit 0
-fi
-
-echo "meta-build: probing the module proxy for CeresMeta (informational)"
-if out="$(cd "$SRC" && go list -m -versions github.com/CeresDB/ceresmeta 2>&1)"; then
-  echo "meta-build: NOTE: CeresMeta is now available: $out (the stand-in could be replaced)"
-else
-  echo "meta-build: CeresMeta not available via the proxy: $(echo "$out" | head -2 | tr '\n' ' ')"
 fi
 
 mkdir -p .cache/bin
 start=$(date +%s)
-echo "meta-build: downloading modules (go mod download; minutes on a cold cache)..."
-( cd "$SRC" && go mod download -x 2>&1 | grep -E '^# get .*200' | sed 's/^/meta-build:   /' | head -200 ) || true
-( cd "$SRC" && go mod verify >/dev/null ) || { echo "meta-build: FAILED: go mod verify" >&2; exit 1; }
-echo "meta-build: compiling $BIN ..."
-( cd "$SRC" && go build -trimpath -o "../../$BIN" ./standin )
+echo "meta-build: building the real CeresMeta v1.2.7 ($PKG via $UPSTREAM) with $(go version | cut -d' ' -f3)"
+
+echo "meta-build: [1/3] downloading modules (a cold module cache fetches ~76 module zips, ~260 MB on disk)"
+shopt -s lastpipe # the loop below runs in this shell, so $n survives it
+n=0
+(cd "$SRC" && go mod download -x 2>&1) | while IFS= read -r line; do
+  case "$line" in
+    *'.zip: 200'*) n=$((n + 1)); echo "meta-build:   [$n] ${line#\# get }" ;;
+    '# '*) ;;
+    *) echo "meta-build:   $line" ;;
+  esac
+done
+rc=${PIPESTATUS[0]}
+[ "$rc" = 0 ] || { echo "meta-build: FAILED: go mod download exited $rc" >&2; exit 1; }
+(cd "$SRC" && go mod verify 2>&1) | sed 's/^/meta-build:   /'
+[ "${PIPESTATUS[0]}" = 0 ] || { echo "meta-build: FAILED: go mod verify" >&2; exit 1; }
+echo "meta-build:   $n module zip(s) downloaded, all modules verified against go.sum ($(( $(date +%s) - start ))s)"
+
+# The commit is the one the proxy recorded for the tag (module .info Origin), as upstream's
+# Makefile passes it; it shows in `ceresmeta -version` and in the server's first log line.
+commit="$(cd "$SRC" && go mod download -json "$UPSTREAM" | sed -n 's/^[[:space:]]*"Hash": "\([0-9a-f]\{40\}\)".*/\1/p' | head -1)"
+ldflags="-X main.commitID=${commit:-unknown} -X main.branchName=v1.2.7 -X main.buildDate=meta-build"
+
+echo "meta-build: [2/3] compiling (go build -v; one line per 50 packages)"
+tmp="$BIN.tmp.$$"
+trap 'rm -f "$tmp"' EXIT
+set +e
+( cd "$SRC" && go build -v -trimpath -ldflags "$ldflags" -o "../../$tmp" "$PKG" 2>&1 ) | awk '
+  /^[a-zA-Z0-9._~\/-]+$/ { n++; if (n % 50 == 0) { printf "meta-build:   compiled %d packages (%s)\n", n, $0; fflush() } ; next }
+  { print "meta-build:   " $0; fflush() }
+  END { printf "meta-build:   compiled %d packages\n", n }'
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" = 0 ] && [ -x "$tmp" ] || { echo "meta-build: FAILED: go build exited $rc" >&2; exit 1; }
+
+echo "meta-build: [3/3] checking what was built"
+info="$(go version -m "$tmp")"
+echo "$info" | grep -E "^\s+(path|mod|=>)\s" | sed 's/^[[:space:]]*/meta-build:   /'
+echo "$info" | grep -qE "^\s+mod\s+github.com/CeresDB/ceresmeta\s+v1.2.7\s*$" \
+  && echo "$info" | grep -qE "^\s+=>\s+github.com/apache/incubator-horaedb-meta\s+v1.2.7\s+h1:" \
+  || { echo "meta-build: FAILED: the binary is not CeresMeta v1.2.7 from $UPSTREAM" >&2; exit 1; }
+"./$tmp" -version 2>&1 | sed 's/^/meta-build:   /'
+
+mv -f "$tmp" "$BIN"
 echo "$hash" > "$STAMP"
-echo "meta-build: built $BIN in $(( $(date +%s) - start ))s"
+echo "meta-build: built $BIN ($(du -m "$BIN" | cut -f1) MB) in $(( $(date +%s) - start ))s"
