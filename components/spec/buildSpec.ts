@@ -238,14 +238,12 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const allowPublic = r.boolean("allowPublicAccess");
   const clientCidrs = r.cidrList("clientCidrs");
   const adminCidrs = r.cidrList("adminCidrs");
-  for (const [setting, list] of [["clientCidrs", clientCidrs], ["adminCidrs", adminCidrs]] as const) {
-    for (const c of list ?? []) {
-      if (parseCidr(c)?.prefix !== 0) continue;
-      if (!allowPublic) problem(setting, c, "no 0.0.0.0/0 unless ceresdb:allowPublicAccess is true");
-      else if (setting === "adminCidrs" && environment === "prod") {
-        problem(setting, c, "specific CIDRs in prod: SSH and the CeresMeta API are never opened to the internet");
-      }
-    }
+  for (const c of clientCidrs ?? []) {
+    if (parseCidr(c)?.prefix === 0 && !allowPublic) problem("clientCidrs", c, "no 0.0.0.0/0 unless ceresdb:allowPublicAccess is true");
+  }
+  for (const c of adminCidrs ?? []) {
+    // SSH and the CeresMeta API: never to the whole internet, in any class (use your IP/32).
+    if (parseCidr(c)?.prefix === 0) problem("adminCidrs", c, "specific CIDRs such as 203.0.113.7/32: SSH and the CeresMeta API are never opened to the internet");
   }
   const assignPublicIp = r.boolean("assignPublicIp");
 

@@ -128,12 +128,12 @@ export const SETTINGS = {
   adminCidrs: {
     type: "array",
     default: [],
-    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement). The bastion is always allowed.",
+    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement). The bastion is always allowed. Never 0.0.0.0/0.",
   },
   allowPublicAccess: {
     type: "boolean",
     default: false,
-    description: "Allow 0.0.0.0/0 in clientCidrs or adminCidrs. Refused in prod for anything but the client ports.",
+    description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH and the CeresMeta ports are never opened to the internet.",
   },
   assignPublicIp: {
     type: "boolean",

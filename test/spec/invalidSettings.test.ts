@@ -66,6 +66,7 @@ const CASES: Case[] = [
   { why: "bad client CIDR", values: { clientCidrs: JSON.stringify(["10.0.0.0/40"]) }, setting: "ceresdb:clientCidrs" },
   { why: "client CIDR open to the internet without opt-in", values: { clientCidrs: JSON.stringify(["0.0.0.0/0"]) }, setting: "ceresdb:clientCidrs", says: "allowPublicAccess" },
   { why: "admin CIDR open to the internet in prod even with opt-in", values: { adminCidrs: JSON.stringify(["0.0.0.0/0"]), allowPublicAccess: "true" }, setting: "ceresdb:adminCidrs", says: "never opened to the internet" },
+  { why: "admin CIDR open to the internet in a test stack", values: { environment: "test", owner: "a", expiresAt: "2026-12-01T00:00:00Z", adminCidrs: JSON.stringify(["0.0.0.0/0"]), allowPublicAccess: "true" }, setting: "ceresdb:adminCidrs", says: "never opened to the internet" },
   { why: "boolean given as yes", values: { assignPublicIp: "yes" }, setting: "ceresdb:assignPublicIp", says: "true or false" },
   { why: "ports not a map", values: { ports: "8831" }, setting: "ceresdb:ports" },
   { why: "unknown port name", values: { ports: JSON.stringify({ admin: 9000 }) }, setting: "ceresdb:ports", says: "admin" },
