@@ -6,14 +6,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultProjectDir, FIXTURE_DIR, listStacks, loadStackSettings } from "../../tools/offline";
+import { defaultProjectDir, listStacks, loadStackSettings } from "../../tools/offline";
 import { main } from "../../tools/plan/cli";
 import { planStack } from "../../tools/plan/plan";
 import { jsonReport, formatReport } from "../../tools/plan/report";
 import { readTree } from "../../tools/plan/tree";
 
 const projectDir = defaultProjectDir();
-const kind = projectDir === FIXTURE_DIR ? "fixture" : "repo";
 const stacks = listStacks(projectDir);
 const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
 afterAll(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
@@ -22,7 +21,7 @@ function pickStack(): string {
   return stacks.includes("dev") ? "dev" : stacks[0];
 }
 
-describe(`plan snapshots (${kind} project)`, () => {
+describe("plan snapshots (repo project)", () => {
   it("has stacks to render", () => {
     expect(stacks.length).toBeGreaterThan(0);
   });

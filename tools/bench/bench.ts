@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultProjectDir, FIXTURE_DIR, listStacks } from "../offline";
+import { defaultProjectDir, listStacks } from "../offline";
 import { planStack } from "../plan/plan";
 
 function arg(name: string): string | undefined {
@@ -30,8 +30,8 @@ async function main(): Promise<void> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bench-"));
   const overrides = (n: number): Record<string, string> => {
     const o: Record<string, string> = { "ceresdb:metaCount": "3", "ceresdb:nodeCount": String(n) };
-    // The real program wants shardTotal >= nodeCount.
-    if (projectDir !== FIXTURE_DIR) o["ceresdb:shardTotal"] = String(Math.max(8, n));
+    // The program wants shardTotal >= nodeCount.
+    o["ceresdb:shardTotal"] = String(Math.max(8, n));
     return o;
   };
   const once = async (n: number) => {

@@ -5,7 +5,6 @@
  * `pulumi.runtime.setMocks`, inside `runInPulumiStack` so a stack transformation can see every
  * resource's parent and options (mocks see neither).
  */
-import * as fs from "fs";
 import * as path from "path";
 import type * as pulumiType from "@pulumi/pulumi";
 import { loadStackSettings } from "./config";
@@ -78,14 +77,10 @@ export interface RunOfflineOptions {
 
 /** The repository root (where the real Pulumi.yaml lives). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-/** The fixture project used while the real program does not exist. */
-export const FIXTURE_DIR = path.join(__dirname, "fixtures");
 
-/** The real project if its program exists, else the fixture. */
+/** The project the tools run by default: this repository. */
 export function defaultProjectDir(): string {
-  return fs.existsSync(path.join(REPO_ROOT, "index.ts")) && fs.existsSync(path.join(REPO_ROOT, "Pulumi.yaml"))
-    ? REPO_ROOT
-    : FIXTURE_DIR;
+  return REPO_ROOT;
 }
 
 declare const jest: { isolateModulesAsync?: (fn: () => Promise<void>) => Promise<void> } | undefined;
@@ -116,11 +111,10 @@ let running = false;
 /** Forget the project's own modules so the program (and its config reader) runs again. */
 function forgetProjectModules(projectDir: string): void {
   const root = path.resolve(projectDir) + path.sep;
-  // The tools themselves (this runner, the plan) stay loaded; the fixture program does not.
+  // The tools themselves (this runner, the plan) stay loaded.
   const tools = path.resolve(__dirname, "..") + path.sep;
-  const fixture = FIXTURE_DIR + path.sep;
   for (const key of Object.keys(require.cache)) {
-    const isTool = key.startsWith(tools) && !key.startsWith(fixture);
+    const isTool = key.startsWith(tools);
     if (key.startsWith(root) && !isTool && !key.includes(`${path.sep}node_modules${path.sep}`)) {
       delete require.cache[key];
     }
