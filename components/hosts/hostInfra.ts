@@ -1,4 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ClusterSpec, HostSpec } from "../spec/types";
+import { HostArgs, HostRole } from "./host";
 
 /** What every host of a role shares: where it plugs into the network and how it is reached. */
 export interface HostInfra {
@@ -14,4 +16,20 @@ export interface HostInfra {
   sshPrivateKey: pulumi.Output<string>;
   /** `ceresdb:registryPassword` (secret), if set. */
   registryPassword?: pulumi.Output<string>;
+}
+
+/** The Host arguments of one host of a role, from what the role's hosts share. */
+export function hostArgs(spec: ClusterSpec, host: HostSpec, role: HostRole, infra: HostInfra, after?: pulumi.Resource[]): HostArgs {
+  return {
+    spec,
+    host,
+    role,
+    vswitchId: infra.vswitchIds[host.zoneId],
+    securityGroupIds: infra.securityGroupIds,
+    imageId: infra.imageId,
+    keyPairName: infra.keyPairName,
+    sshPrivateKey: infra.sshPrivateKey,
+    registryPassword: infra.registryPassword,
+    after,
+  };
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Host } from "../hosts/host";
-import { HostInfra } from "../hosts/hostInfra";
+import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { renderCeresMetaToml } from "../render/ceresmetaToml";
 import { DockerService } from "../runtime/dockerService";
 import { META_PATHS } from "../spec/paths";
@@ -27,23 +27,8 @@ export class MetaMember extends pulumi.ComponentResource {
     const { spec, member, infra } = args;
     const ip = member.host.privateIp;
 
-    this.host = new Host(
-      `${name}-host`,
-      {
-        spec,
-        host: member.host,
-        role: "meta",
-        vswitchId: infra.vswitchIds[member.host.zoneId],
-        securityGroupIds: infra.securityGroupIds,
-        imageId: infra.imageId,
-        keyPairName: infra.keyPairName,
-        sshPrivateKey: infra.sshPrivateKey,
-        registryPassword: infra.registryPassword,
-        // Members' hosts change one at a time too: never two members down at once.
-        after: args.after,
-      },
-      { parent: this },
-    );
+    // Members' hosts change one at a time too: never two members down at once.
+    this.host = new Host(`${name}-host`, hostArgs(spec, member.host, "meta", infra, args.after), { parent: this });
 
     this.service = new DockerService(
       `${name}-ceresmeta`,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Host } from "../hosts/host";
-import { HostInfra } from "../hosts/hostInfra";
+import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { renderCeresDbToml } from "../render/ceresdbToml";
 import { DockerService } from "../runtime/dockerService";
 import { SERVER_PATHS } from "../spec/paths";
@@ -26,21 +26,7 @@ export class ServerNode extends pulumi.ComponentResource {
     super("ceresdb:server:ServerNode", name, {}, opts);
     const { spec, node, infra } = args;
 
-    this.host = new Host(
-      `${name}-host`,
-      {
-        spec,
-        host: node.host,
-        role: "server",
-        vswitchId: infra.vswitchIds[node.host.zoneId],
-        securityGroupIds: infra.securityGroupIds,
-        imageId: infra.imageId,
-        keyPairName: infra.keyPairName,
-        sshPrivateKey: infra.sshPrivateKey,
-        registryPassword: infra.registryPassword,
-      },
-      { parent: this },
-    );
+    this.host = new Host(`${name}-host`, hostArgs(spec, node.host, "server", infra), { parent: this });
 
     // The TOML carries the OSS key: render it inside the secret, and keep the result secret.
     const content = pulumi.secret(args.secrets.apply((s) => renderCeresDbToml(spec, node, s)));
