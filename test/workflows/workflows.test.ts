@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { load } from "js-yaml";
+import { parse as load } from "yaml";
 import { checkWorkflowText, commandsOf, isAllowed, workflowFiles } from "../../tools/workflows/runSteps";
 
 const ROOT = path.resolve(__dirname, "..", "..");

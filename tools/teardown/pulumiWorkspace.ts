@@ -15,7 +15,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { load } from "js-yaml";
+import { parse as load } from "yaml";
 import { LocalWorkspace, ProjectRuntime, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { StackSettings } from "./decide";
 import { TeardownWorkspace } from "./runner";

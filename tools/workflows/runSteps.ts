@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { load } from "js-yaml";
+import { parse as load } from "yaml";
 
 /** Documented project commands (docs/environments.md). A command matches if it starts with one. */
 export const ALLOWED: readonly string[][] = [
