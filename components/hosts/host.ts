@@ -47,6 +47,8 @@ export class Host extends pulumi.ComponentResource {
   readonly publicIp: pulumi.Output<string>;
   /** Where SSH (gates, Docker) connects: the public IP for public hosts without a bastion, else the private IP. */
   readonly sshAddress: pulumi.Output<string>;
+  /** SSH connection for commands on this host (key as a secret input, bastion if any). */
+  readonly connection: command.types.input.remote.ConnectionArgs;
   readonly instanceId: pulumi.Output<string>;
   readonly dataDiskId: pulumi.Output<string>;
   /** Completes once cloud-init mounted the data disk and Docker answers. */
@@ -121,10 +123,11 @@ export class Host extends pulumi.ComponentResource {
 
     const address = spec.network.assignPublicIp && !spec.access.bastion ? instance.publicIp : pulumi.output(host.privateIp);
     this.sshAddress = address;
+    this.connection = sshConnection(spec.access, address, args.sshPrivateKey);
     this.ready = new command.remote.Command(
       `${name}-ready`,
       {
-        connection: sshConnection(spec.access, address, args.sshPrivateKey),
+        connection: this.connection,
         // cloud-init writes the marker only after the disk is mounted and `docker info` works.
         create: `timeout 900 sh -c 'until [ -f ${HOST_READY_MARKER} ]; do sleep 5; done' || { echo "host ${host.name} not ready after 15 min; see /var/log/cloud-init-output.log" >&2; exit 1; }`,
         environment: { INSTANCE_ID: instance.id, DISK_ATTACHMENT: attachment.id },

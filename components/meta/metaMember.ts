@@ -33,7 +33,7 @@ export class MetaMember extends pulumi.ComponentResource {
     this.service = new DockerService(
       `${name}-ceresmeta`,
       {
-        provider: this.host.docker,
+        host: this.host,
         image: spec.images.meta,
         containerName: "ceresmeta",
         config: { path: META_PATHS.configInContainer, content: pulumi.output(renderCeresMetaToml(spec, member)) },
@@ -42,10 +42,6 @@ export class MetaMember extends pulumi.ComponentResource {
         labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
         ports: { client: spec.ports.metaClient, peer: spec.ports.metaPeer, http: spec.ports.metaHttp },
         healthUrl: `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`,
-        access: spec.access,
-        address: this.host.sshAddress,
-        sshPrivateKey: infra.sshPrivateKey,
-        hostRevision: this.host.revision,
         after: args.after,
       },
       { parent: this },

@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
-import { AccessSpec } from "../spec/types";
-import { sshConnection } from "../hosts/ssh";
+import { Host } from "../hosts/host";
 
 export interface DockerServiceArgs {
-  /** Docker daemon of the host (a `Host`'s provider). */
-  provider: docker.Provider;
+  /** The host to run on: its Docker provider, SSH connection and revision are used. */
+  host: Host;
   /** Full image reference, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
   image: string;
   /** Container name on the host, e.g. `ceresdb-server`. */
@@ -28,12 +27,6 @@ export interface DockerServiceArgs {
    * Used by the container health check and by the rolling-update gate.
    */
   healthUrl: string;
-  /** SSH access for the gate; the key must be a secret Output. */
-  access: AccessSpec;
-  address: pulumi.Input<string>;
-  sshPrivateKey: pulumi.Output<string>;
-  /** The host's revision (see Host.revision): a host change re-runs the health wait too. */
-  hostRevision: pulumi.Input<string>;
   /**
    * Resources this service must wait for on every change: the previous service's gate, which
    * makes updates roll one service at a time. Default: none.
@@ -61,7 +54,7 @@ export class DockerService extends pulumi.ComponentResource {
 
   constructor(name: string, args: DockerServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ceresdb:runtime:DockerService", name, {}, opts);
-    const childOpts = { parent: this, provider: args.provider };
+    const childOpts = { parent: this, provider: args.host.docker };
 
     const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
 
@@ -109,10 +102,11 @@ export class DockerService extends pulumi.ComponentResource {
     this.gate = new command.remote.Command(
       `${name}-gate`,
       {
-        connection: sshConnection(args.access, args.address, args.sshPrivateKey),
+        connection: args.host.connection,
         create: running,
         update: healthy,
-        environment: { CONTAINER_ID: this.container.id, HOST_REVISION: args.hostRevision },
+        // A host change (see Host.revision) re-runs the health wait as well.
+        environment: { CONTAINER_ID: this.container.id, HOST_REVISION: args.host.revision },
       },
       { parent: this },
     );

@@ -33,7 +33,7 @@ export class ServerNode extends pulumi.ComponentResource {
     this.service = new DockerService(
       `${name}-ceresdb`,
       {
-        provider: this.host.docker,
+        host: this.host,
         image: spec.images.server,
         containerName: "ceresdb",
         config: { path: SERVER_PATHS.configInContainer, content },
@@ -48,10 +48,6 @@ export class ServerNode extends pulumi.ComponentResource {
         },
         // CeresDB's health check is `GET /` on the HTTP port ({"status":"ok"}); there is no /health.
         healthUrl: `http://127.0.0.1:${spec.ports.http}/`,
-        access: spec.access,
-        address: this.host.sshAddress,
-        sshPrivateKey: infra.sshPrivateKey,
-        hostRevision: this.host.revision,
         after: args.after,
       },
       { parent: this },
