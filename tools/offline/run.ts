@@ -108,17 +108,24 @@ const OPTION_KEYS = [
 
 let running = false;
 
-/** Forget the project's own modules so the program (and its config reader) runs again. */
-function forgetProjectModules(projectDir: string): void {
-  const root = path.resolve(projectDir) + path.sep;
-  // The tools themselves (this runner, the plan) stay loaded.
-  const tools = path.resolve(__dirname, "..") + path.sep;
-  for (const key of Object.keys(require.cache)) {
-    const isTool = key.startsWith(tools);
-    if (key.startsWith(root) && !isTool && !key.includes(`${path.sep}node_modules${path.sep}`)) {
-      delete require.cache[key];
-    }
+/**
+ * Forget the program's entry module so the next run executes it again. Only the entry: the
+ * program reads its settings when the entry runs (components are pure modules), and keeping the
+ * components loaded keeps their identity across runs — the dynamic provider of the bootstrap lock
+ * is serialized once, not once per run (each serialization is kept alive by the runtime's
+ * function-serialization cache).
+ */
+function forgetProgram(programPath: string): void {
+  const id = require.resolve(programPath);
+  const cached = require.cache[id];
+  if (!cached) return;
+  // Node also lists a module among its requirer's `children`; an old entry there would keep the
+  // previous run's exports, and with them every resource it created, alive.
+  for (const m of Object.values(require.cache)) {
+    const i = m?.children.indexOf(cached) ?? -1;
+    if (i >= 0) m!.children.splice(i, 1);
   }
+  delete require.cache[id];
 }
 
 async function resolveDeps(v: unknown): Promise<unknown[]> {
@@ -141,12 +148,14 @@ async function resolveDeps(v: unknown): Promise<unknown[]> {
 
 function urnOf(res: pulumiType.Resource): Promise<string | undefined> {
   return new Promise((r) => {
+    // In a preview the URN is still known under mocks; guard anyway, and drop the guard as soon
+    // as the URN arrives (a pending timer would keep the whole run alive for its duration).
+    const guard = setTimeout(() => r(undefined), 1000);
     res.urn.apply((u) => {
+      clearTimeout(guard);
       r(u);
       return u;
     });
-    // In a preview the URN is still known under mocks; guard anyway.
-    setTimeout(() => r(undefined), 1000);
   });
 }
 
@@ -280,7 +289,7 @@ export async function runOffline(opts: RunOfflineOptions): Promise<OfflineRun> {
       }
       return result as OfflineRun;
     }
-    forgetProjectModules(projectDir);
+    forgetProgram(programPath);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pulumi = require("@pulumi/pulumi") as typeof pulumiType;
     return await execute(pulumi, programPath, opts, settings);
