@@ -134,12 +134,6 @@ export function hostIp(c: Cidr, offset: number): string {
   return numberToIp((c.base + offset) >>> 0);
 }
 
-/** Loopback, unspecified, link-local or multicast: never an address another host can reach. */
-export function isUnroutable(ip: string): boolean {
-  const [a, b] = ip.split(".").map(Number);
-  return a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224;
-}
-
 /** etcd quorum: the majority of members. */
 export function quorumSize(members: number): number {
   return Math.floor(members / 2) + 1;
