@@ -1,7 +1,10 @@
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
 import { Host } from "../hosts/host";
 import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { renderCeresMetaToml } from "../render/ceresmetaToml";
+import { renderMetaBootstrapGuard } from "../render/metaGuard";
 import { DockerService } from "../runtime/dockerService";
 import { META_PATHS } from "../spec/paths";
 import { ClusterSpec, MetaMemberSpec } from "../spec/types";
@@ -30,19 +33,32 @@ export class MetaMember extends pulumi.ComponentResource {
     // Members' hosts change one at a time too: never two members down at once.
     this.host = new Host(`${name}-host`, hostArgs(spec, member.host, "meta", infra, args.after), { parent: this });
 
+    // Runs before the container is created or replaced: refuses to start this member with an
+    // empty data dir and "new" into a running cluster that knows it (etcd would split).
+    const config = renderCeresMetaToml(spec, member);
+    const guard = new command.remote.Command(
+      `${name}-guard`,
+      {
+        connection: this.host.connection,
+        create: renderMetaBootstrapGuard(spec, member),
+        environment: { CONFIG_SHA256: sha256(config), IMAGE: spec.images.meta, HOST_REVISION: this.host.revision },
+      },
+      { parent: this, dependsOn: [this.host.ready] },
+    );
+
     this.service = new DockerService(
       `${name}-ceresmeta`,
       {
         host: this.host,
         image: spec.images.meta,
         containerName: "ceresmeta",
-        config: { path: META_PATHS.configInContainer, content: pulumi.output(renderCeresMetaToml(spec, member)) },
+        config: { path: META_PATHS.configInContainer, content: pulumi.output(config) },
         dataOnHost: META_PATHS.dataOnHost,
         dataInContainer: META_PATHS.dataInContainer,
         labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
         ports: { client: spec.ports.metaClient, peer: spec.ports.metaPeer, http: spec.ports.metaHttp },
         healthUrl: `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`,
-        after: args.after,
+        after: [...(args.after ?? []), guard],
       },
       { parent: this },
     );
@@ -50,4 +66,8 @@ export class MetaMember extends pulumi.ComponentResource {
     this.clientUrl = `http://${ip}:${spec.ports.metaClient}`;
     this.registerOutputs({ clientUrl: this.clientUrl, privateIp: ip });
   }
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }

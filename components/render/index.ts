@@ -16,3 +16,5 @@ export {
   HOST_SETUP_SCRIPT,
   DISK_WAIT_SECONDS,
 } from "./cloudInit";
+export { renderMetaBootstrapGuard } from "./metaGuard";
+export type { GuardOptions } from "./metaGuard";

@@ -39,7 +39,8 @@ function checkGraph(run: OfflineRun, metaCount: number, nodeCount: number) {
     "pulumi:providers:docker": hosts,
     "docker:index/remoteImage:RemoteImage": hosts,
     "docker:index/container:Container": hosts,
-    "command:remote:Command": 2 * hosts,
+    // A readiness gate per host, a rolling gate per service, a bootstrap guard per member.
+    "command:remote:Command": 2 * hosts + metaCount,
   });
 
   // Every resource but the cluster has a parent, and its name is derived from the parent's.
@@ -109,9 +110,10 @@ describe("dev stack", () => {
   test("updates roll: each member waits for the previous member's gate, node 0 for the last member's", () => {
     const gateOf = (owner: string, svc: string) => `${owner}-${svc}-gate`;
     const container = (owner: string, svc: string) => named(run, `${owner}-${svc}-container`);
-    expect(container("ceresdb-dev-meta-0", "ceresmeta").dependsOn ?? []).toEqual([]);
-    expect(container("ceresdb-dev-meta-1", "ceresmeta").dependsOn).toEqual([gateOf("ceresdb-dev-meta-0", "ceresmeta")]);
-    expect(container("ceresdb-dev-meta-2", "ceresmeta").dependsOn).toEqual([gateOf("ceresdb-dev-meta-1", "ceresmeta")]);
+    // Each member's container also waits for its own bootstrap guard.
+    expect(container("ceresdb-dev-meta-0", "ceresmeta").dependsOn).toEqual(["ceresdb-dev-meta-0-guard"]);
+    expect(container("ceresdb-dev-meta-1", "ceresmeta").dependsOn).toEqual([gateOf("ceresdb-dev-meta-0", "ceresmeta"), "ceresdb-dev-meta-1-guard"]);
+    expect(container("ceresdb-dev-meta-2", "ceresmeta").dependsOn).toEqual([gateOf("ceresdb-dev-meta-1", "ceresmeta"), "ceresdb-dev-meta-2-guard"]);
     expect(container("ceresdb-dev-node-0", "ceresdb").dependsOn).toEqual([gateOf("ceresdb-dev-meta-2", "ceresmeta")]);
     expect(container("ceresdb-dev-node-1", "ceresdb").dependsOn).toEqual([gateOf("ceresdb-dev-node-0", "ceresdb")]);
   });
@@ -122,6 +124,13 @@ describe("dev stack", () => {
     expect(instance("ceresdb-dev-meta-1").dependsOn).toEqual(["ceresdb-dev-meta-0-ceresmeta-gate"]);
     expect(instance("ceresdb-dev-meta-2").dependsOn).toEqual(["ceresdb-dev-meta-1-ceresmeta-gate"]);
     expect(instance("ceresdb-dev-node-1").dependsOn ?? []).toEqual([]);
+  });
+
+  test("each member's bootstrap guard runs on its host after the host is ready, and re-runs when config, image or host change", () => {
+    const guard = named(run, "ceresdb-dev-meta-1-guard");
+    expect(guard.dependsOn).toEqual(["ceresdb-dev-meta-1-host-ready"]);
+    expect(Object.keys(guard.inputs.environment as object).sort()).toEqual(["CONFIG_SHA256", "HOST_REVISION", "IMAGE"]);
+    expect(String(guard.inputs.create)).toContain("PEER_URL='http://10.10.1.10:2380'");
   });
 
   test("the gate only waits for a running container at creation, and for health on every change", () => {
