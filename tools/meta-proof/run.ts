@@ -15,6 +15,10 @@
  * ends the kernel kills whatever is left in its PID namespace. Without that namespace the run
  * fails, unless META_PROOF_HOST_NET=1 explicitly accepts the HTTP ports on all host interfaces.
  *
+ * The bootstrap guard (renderMetaBootstrapGuard) is rendered from the same spec and run with sh,
+ * real curl and python3 against these members: before any starts, while one has not started yet,
+ * and for a stopped member with an emptied, an `existing`, and its own data dir.
+ *
  * Every wait is bounded, every server runs in its own process group and is killed on exit,
  * failure or signal. A missing piece (Go, binary, namespace, address, port) is a failure, never a
  * skip. Ends with `meta-proof: N passed, M failed`; exits non-zero on any failure.
@@ -27,7 +31,7 @@ import * as os from "os";
 import * as path from "path";
 import * as TOML from "@iarna/toml";
 import { Etcd3 } from "etcd3";
-import { renderCeresDbToml, renderCeresMetaToml } from "../../components/render";
+import { renderCeresDbToml, renderCeresMetaToml, renderMetaBootstrapGuard } from "../../components/render";
 import { ClusterSpec, MetaMemberSpec } from "../../components/spec/types";
 import { ALL_FIXTURES, fakeSecrets, kafkaV122, metaMembers, rocksdbStatic, serverNodes } from "../../test/fixtures/specs";
 
@@ -42,6 +46,8 @@ const WAIT_START_MS = 60_000;
 const WAIT_FAILOVER_MS = 45_000;
 const WAIT_STOP_MS = 10_000;
 const CALL_TIMEOUT_MS = 5_000;
+/** The guard script bounds itself (one 3 s curl per other member); this is the outer limit. */
+const WAIT_GUARD_MS = 20_000;
 const IN_NETNS = "META_PROOF_IN_NETNS";
 /** Distinguishes runs (initial-cluster-token, lock key); the PID alone is always 1 inside the PID namespace. */
 const RUN_ID = `${Date.now().toString(36)}-${process.pid}`;
@@ -66,6 +72,15 @@ function fail(name: string, detail: string): never {
 function expect(cond: boolean, name: string, detail: string, failDetail?: string): void {
   if (cond) pass(name, detail);
   else fail(name, failDetail ?? detail);
+}
+/** Like expect, but a failure is recorded without aborting: the guard checks are independent of the cluster checks after them. */
+function check(cond: boolean, name: string, detail: string, failDetail?: string): boolean {
+  if (cond) pass(name, detail);
+  else {
+    results.push({ name, ok: false, detail: failDetail ?? detail });
+    console.log(`  FAIL  ${name}: ${failDetail ?? detail}`);
+  }
+  return cond;
 }
 function section(title: string): void {
   console.log(`\n== ${title} (t+${((Date.now() - t0) / 1000).toFixed(1)}s)`);
@@ -279,6 +294,83 @@ function refused(ip: string, port: number): Promise<boolean> {
     s.once("connect", answered);
     s.once("error", () => resolve(true));
   });
+}
+
+// ---------------------------------------------------------------- the bootstrap guard, executed for real
+
+/** What the guard needs on the host: `sh`, `curl` (the etcd JSON gateway) and `python3` (parses the answer). */
+const GUARD_TOOLS: [string, string[]][] = [
+  ["curl", ["--version"]],
+  ["python3", ["-c", "import json, sys; print(sys.version.split()[0])"]],
+];
+
+/**
+ * The guard's environment: PATH and HOME only (plus PYENV_ROOT, for a pyenv python3 shim). In
+ * particular no http(s)_proxy: curl would send the gateway request to a proxy that cannot see
+ * this namespace, fail, and the guard would wrongly conclude that no member answers.
+ */
+function guardEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of ["PATH", "HOME", "PYENV_ROOT"]) if (process.env[k] !== undefined) env[k] = process.env[k] as string;
+  return env;
+}
+
+interface GuardRun {
+  code: number | null;
+  stderr: string;
+  ms: number;
+  script: string;
+}
+/** Renders member `i`'s guard from the spec the run uses (dataDir: its local data dir) and runs it under sh. */
+function runGuard(spec: ClusterSpec, i: number, m: Member, label: string): Promise<GuardRun> {
+  const script = renderMetaBootstrapGuard(spec, spec.meta[i], { dataDir: m.dataDir, allowLoopback: true });
+  const file = path.join(path.dirname(m.configPath), `guard-${label}.sh`);
+  fs.writeFileSync(file, script, { mode: 0o755 });
+  const begin = Date.now();
+  return new Promise((resolve) => {
+    const proc = spawn("sh", [file], { env: guardEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    running.add(proc);
+    let stderr = "";
+    proc.stdout.on("data", (c: Buffer) => (stderr += c.toString()));
+    proc.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => killGroup(proc, "SIGKILL"), WAIT_GUARD_MS);
+    const done = (code: number | null, why = "") => {
+      clearTimeout(timer);
+      running.delete(proc);
+      resolve({ code, stderr: `${stderr}${why}`.trim(), ms: Date.now() - begin, script });
+    };
+    proc.on("error", (e) => done(null, `\n(sh: ${e.message})`));
+    proc.on("close", (code, signal) => done(code, signal ? `\n(killed by ${signal} after ${WAIT_GUARD_MS} ms)` : ""));
+  });
+}
+/** A shell variable of the rendered guard (`NAME='value'`). */
+function guardVar(script: string, name: string): string {
+  return new RegExp(`^${name}='([^']*)'$`, "m").exec(script)?.[1] ?? `(no ${name})`;
+}
+function showGuard(g: GuardRun): string {
+  return `exit ${g.code} in ${g.ms} ms: ${g.stderr.replace(/\s*\n\s*/g, " | ")}`;
+}
+
+interface GatewayMember {
+  ID?: string;
+  name?: string;
+  peerURLs?: string[];
+  clientURLs?: string[];
+}
+/** The etcd JSON gateway's member list on `ip`'s client port, exactly the request the guard makes: raw body and parsed. */
+async function gatewayMembers(ip: string): Promise<{ raw: string; members: GatewayMember[] }> {
+  const res = await fetch(`http://${ip}:${PORTS.metaClient}/v3/cluster/member/list`, {
+    method: "POST",
+    body: "{}",
+    signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+  });
+  const raw = (await res.text()).trim();
+  if (res.status !== 200) throw new Error(`POST /v3/cluster/member/list on ${ip}: HTTP ${res.status} ${raw.slice(0, 300)}`);
+  return { raw, members: (JSON.parse(raw) as { members?: GatewayMember[] }).members ?? [] };
+}
+/** One member's entry of a gateway answer, by peer URL, as JSON (what the guard looks at). */
+function entryOf(members: GatewayMember[], peerUrl: string): GatewayMember | undefined {
+  return members.find((x) => (x.peerURLs ?? []).includes(peerUrl));
 }
 
 type Doc = Record<string, unknown>;
@@ -657,6 +749,15 @@ async function preflight(): Promise<void> {
   const version = spawnSync(BIN, ["-version"], { encoding: "utf8", timeout: 10_000, env: {} });
   const commit = /Git commit:(\S+)/.exec(`${version.stdout}${version.stderr}`)?.[1] ?? "?";
   pass("binary runs (-version)", `CeresMeta Server, commit ${commit}`);
+  for (const [tool, args] of GUARD_TOOLS) {
+    const r = spawnSync(tool, args, { encoding: "utf8", timeout: 10_000, env: guardEnv() });
+    expect(
+      r.status === 0,
+      `${tool} runs (the bootstrap guard needs it)`,
+      `${r.stdout ?? ""}`.split("\n")[0].trim(),
+      `${r.error?.message ?? `exit ${r.status}`} ${r.stderr ?? ""}`.trim(),
+    );
+  }
   const binds = IPS.flatMap((ip) => [canBind(ip, PORTS.metaClient), canBind(ip, PORTS.metaPeer)]);
   binds.push(...[0, 1, 2].map((i) => canBind("0.0.0.0", PORTS.metaHttp + i)));
   const problems = (await Promise.all(binds)).filter((x): x is string => x !== null);
@@ -711,8 +812,7 @@ async function threeMembers(tmp: string): Promise<void> {
   const rootPath = String(meta["storage-root-path"]);
   expect(new Set(files.map((f) => f["initial-cluster"])).size === 1, "initial-cluster identical on all three members", String(meta["initial-cluster"]));
 
-  members.forEach(start);
-  for (const m of members) await waitHealthy(m, "boot");
+  await guardBeforeAndDuringBootstrap(spec, members);
   expect(members[0].httpPort === spec.ports.metaHttp, `the rendered http-port ${spec.ports.metaHttp} is where ${members[0].name} serves its API`, "");
   members.forEach(appliedConfig);
 
@@ -759,6 +859,8 @@ async function threeMembers(tmp: string): Promise<void> {
   });
   expect(gOk, "gRPC GetNodes via either survivor is answered by the new leader (code 0)", viaSurvivors, viaSurvivors);
 
+  await guardAfterDataLoss(spec, members, leaderMember);
+
   section("restart the stopped member on the same data dir");
   start(leaderMember);
   await waitHealthy(leaderMember, "rejoin");
@@ -774,6 +876,103 @@ async function threeMembers(tmp: string): Promise<void> {
   expect(final.length === 1 && final[0].id === cluster.id, "still exactly the one default cluster, read via the rejoined member", final.map((c) => c.key).join());
   for (const m of members) await stop(m);
   pass("all three stopped");
+}
+
+/**
+ * The bootstrap guard (renderMetaBootstrapGuard) against the real servers, before and during the
+ * first bootstrap; leaves all three members started and healthy.
+ */
+async function guardBeforeAndDuringBootstrap(spec: ClusterSpec, members: Member[]): Promise<void> {
+  section("bootstrap guard: rendered from the spec the run uses, executed against the real members");
+  const files = members.map((m) => parse(fs.readFileSync(m.configPath, "utf8")));
+  for (const [i, m] of members.entries()) {
+    const script = renderMetaBootstrapGuard(spec, spec.meta[i], { dataDir: m.dataDir, allowLoopback: true });
+    const peer = guardVar(script, "PEER_URL");
+    const others = guardVar(script, "OTHERS").split(" ");
+    const listening = files.filter((_, j) => j !== i).map((f) => String(f["client-urls"]));
+    expect(
+      peer === files[i]["advertise-peer-urls"] && peer === files[i]["peer-urls"] && JSON.stringify(others) === JSON.stringify(listening) && guardVar(script, "DATA_DIR") === m.dataDir,
+      `${m.name}'s guard: PEER_URL is its advertised and listening peer URL, OTHERS are the client URLs the other members listen on, DATA_DIR its data-dir`,
+      `${peer}; asks ${others.join(" ")}`,
+      `PEER_URL ${peer} (advertise ${String(files[i]["advertise-peer-urls"])}, listen ${String(files[i]["peer-urls"])}); OTHERS ${others.join(" ")} (listening: ${listening.join(" ")}); DATA_DIR ${guardVar(script, "DATA_DIR")}`,
+    );
+  }
+
+  section("bootstrap guard: before any member starts");
+  const silent = await Promise.all(members.map((m) => refused(m.ip, PORTS.metaClient)));
+  expect(silent.every(Boolean), "no member is running: every client port refuses connections", members.map((m) => `${m.ip}:${PORTS.metaClient}`).join(" "));
+  const g0 = await runGuard(spec, 0, members[0], "before-start");
+  check(g0.code === 0 && g0.stderr.includes("no running cluster"), `${members[0].name}'s guard goes: "no running cluster"`, showGuard(g0));
+
+  section(`bootstrap guard: ${members[0].name} and ${members[1].name} up (a quorum), ${members[2].name} not started yet`);
+  const [a, b, last] = members;
+  start(a);
+  start(b);
+  for (const m of [a, b]) await waitHealthy(m, "partial boot");
+  const lastPeer = `http://${last.ip}:${PORTS.metaPeer}`;
+  for (const m of [a, b]) {
+    let gw: { raw: string; members: GatewayMember[] } = { raw: "", members: [] };
+    const answered = await waitFor(WAIT_START_MS, async () => (gw = await gatewayMembers(m.ip)).members.length === members.length);
+    expect(answered, `POST /v3/cluster/member/list on ${m.ip}:${PORTS.metaClient} (etcd JSON gateway) lists ${members.length} members`, "", gw.raw || "no answer");
+    const e = entryOf(gw.members, lastPeer);
+    console.log(`        real answer of ${m.name}: ${gw.raw}`);
+    // What the real server says about a member of initial-cluster that never started: etcd adds
+    // all of initial-cluster with their names at bootstrap (membership.NewClusterFromURLsMap, the
+    // raft ConfChange context carries the name); only the client URLs, which a member publishes
+    // once it runs, are missing. An empty name is what `member add` produces, not a static bootstrap.
+    check(
+      e?.name === last.name && (e.clientURLs ?? []).length === 0,
+      `the gateway on ${m.name} lists the unstarted ${last.name} (${lastPeer}) by its initial-cluster name, without client URLs`,
+      JSON.stringify(e),
+      `its entry is ${JSON.stringify(e)}`,
+    );
+  }
+  const g2 = await runGuard(spec, 2, last, "unstarted");
+  // Needed for every first bootstrap in which one member's host comes up after two others.
+  check(g2.code === 0 && g2.stderr.includes("not started yet"), `${last.name}'s guard goes: listed as not started`, showGuard(g2));
+  start(last);
+  for (const m of members) await waitHealthy(m, "boot");
+  const started = await gatewayMembers(a.ip);
+  console.log(`        real answer of ${a.name} with all three started: ${started.raw}`);
+  const e = entryOf(started.members, lastPeer);
+  check(
+    e?.name === last.name && JSON.stringify(e.clientURLs) === JSON.stringify([`http://${last.ip}:${PORTS.metaClient}`]),
+    `once started, the gateway lists ${last.name} by name with its client URL`,
+    JSON.stringify(e),
+  );
+}
+
+/**
+ * The bootstrap guard of a stopped member (`stopped`, the former leader): with an empty data dir it
+ * must refuse (it ran before: a fresh `new` bootstrap would split the cluster), with state
+ * `existing` (re-added) it goes, and on its own intact data dir it goes (WAL). Leaves its data dir
+ * intact for the restart.
+ */
+async function guardAfterDataLoss(spec: ClusterSpec, members: Member[], stopped: Member): Promise<void> {
+  section(`bootstrap guard: ${stopped.name} stopped, its data dir emptied`);
+  const i = members.indexOf(stopped);
+  const peer = `http://${stopped.ip}:${PORTS.metaPeer}`;
+  const survivor = members.find((m) => m !== stopped) ?? fail("a survivor", "none");
+  const gw = await gatewayMembers(survivor.ip);
+  console.log(`        real answer of ${survivor.name} with ${stopped.name} stopped: ${gw.raw}`);
+  check(!!entryOf(gw.members, peer)?.name, `the gateway on ${survivor.name} still lists the stopped ${stopped.name} by name`, JSON.stringify(entryOf(gw.members, peer)));
+
+  const kept = `${stopped.dataDir}.kept`;
+  fs.renameSync(stopped.dataDir, kept);
+  fs.mkdirSync(stopped.dataDir);
+  try {
+    const lost = await runGuard(spec, i, stopped, "data-lost");
+    check(lost.code === 1 && lost.stderr.includes("REFUSED"), `${stopped.name}'s guard with an empty data dir and state new: exit 1, REFUSED`, showGuard(lost));
+    const readded: ClusterSpec = { ...spec, meta: spec.meta.map((m, j) => (j === i ? { ...m, initialClusterState: "existing" as const } : m)) };
+    const ex = await runGuard(readded, i, stopped, "existing");
+    check(ex.code === 0 && ex.stderr.includes("existing"), `${stopped.name}'s guard with state existing (re-added), empty data dir: exit 0`, showGuard(ex));
+  } finally {
+    fs.rmSync(stopped.dataDir, { recursive: true, force: true });
+    fs.renameSync(kept, stopped.dataDir);
+  }
+  const wal = fs.readdirSync(path.join(stopped.dataDir, "wal"));
+  const own = await runGuard(spec, i, stopped, "own-data");
+  check(own.code === 0 && own.stderr.includes("WAL"), `${stopped.name}'s guard on its intact data dir (wal/: ${wal.join(", ")}): exit 0, WAL`, showGuard(own));
 }
 
 /** The CeresDB side: the addresses renderCeresDbToml writes must be served by this cluster. */
