@@ -2,8 +2,10 @@
  * The bootstrap guard: a script run on a CeresMeta member's host before its container is created
  * or replaced. It refuses to start a member that has an empty data directory and
  * `initial-cluster-state = "new"` while the cluster it belongs to is already running and knows
- * this member as started before: etcd would try to bootstrap afresh and, at best, fail to start or,
- * with enough such members, form a second cluster. The way out is the member replacement procedure
+ * this member as started before. etcd 3.5 refuses such a start itself once it reaches a peer
+ * ("member ... has already been bootstrapped"), but CeresMeta then exits with code 0 and the
+ * failure surfaces only as a crash-looping container; with no peer reachable it would bootstrap
+ * alone. The guard stops the deployment first, with the way out: the member replacement procedure
  * (README: remove, re-add, `ceresdb:rejoinMetaMembers`), which renders `existing`.
  *
  * Decisions, in order:
@@ -11,10 +13,12 @@
  * 2. The data dir holds an etcd WAL: the member restarts with its own data; etcd ignores
  *    `initial-cluster-*`: go.
  * 3. Empty data dir: ask every other member's etcd for the member list (JSON gateway of the
- *    client port, bounded). If one answers and lists this member's peer URL under a name, the
- *    member ran before and lost its data: refuse. If it lists it without a name, it was never
- *    started (first bootstrap of this member, or just re-added): go. If none answers, there is no
- *    running cluster to split from (first bootstrap): go.
+ *    client port, bounded). A member publishes its client URLs once it has run (etcd's own
+ *    "bootstrapped" test); members of initial-cluster carry their name from the start, so the name
+ *    proves nothing (tools/meta-proof checked both against the real server). If this member's peer
+ *    URL is listed with client URLs, it ran before and lost its data: refuse. Listed without: never
+ *    started (first bootstrap, or just re-added): go. If no member answers, there is no running
+ *    cluster (first bootstrap): go.
  */
 import { META_PATHS } from "../spec/paths";
 import { ClusterSpec, MetaMemberSpec } from "../spec/types";
@@ -54,7 +58,7 @@ import json, sys
 peer = sys.argv[1]
 members = json.load(sys.stdin).get("members", [])
 me = [m for m in members if peer in m.get("peerURLs", [])]
-print("started" if me and me[0].get("name") else "unstarted" if me else "absent")
+print("started" if me and me[0].get("clientURLs") else "unstarted" if me else "absent")
 ' "$PEER_URL")
   case "$verdict" in
     started)

@@ -36,8 +36,18 @@ function runGuard(spec: ClusterSpec, member: number, answer: object | undefined,
 
 const spec = rocksdbStatic;
 const peer = (i: number) => `http://${spec.meta[i].host.privateIp}:${spec.ports.metaPeer}`;
-const list = (named: boolean) => ({
-  members: spec.meta.map((m) => ({ ID: String(1000 + m.index), name: m.index === 2 && !named ? "" : m.memberName, peerURLs: [peer(m.index)] })),
+const client = (i: number) => `http://${spec.meta[i].host.privateIp}:${spec.ports.metaClient}`;
+/**
+ * The etcd gateway's answer, in the shape the real server gives (tools/meta-proof): every
+ * initial-cluster member has its name from the start; only members that have run carry clientURLs.
+ */
+const list = (member2Started: boolean) => ({
+  members: spec.meta.map((m) => ({
+    ID: String(1000 + m.index),
+    name: m.memberName,
+    peerURLs: [peer(m.index)],
+    ...(m.index !== 2 || member2Started ? { clientURLs: [client(m.index)] } : {}),
+  })),
 });
 
 test("first bootstrap: no other member answers, the member starts", () => {
