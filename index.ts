@@ -6,7 +6,7 @@
  *                -> CeresDBCluster (components that only create resources, from pure renderers)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { CeresDBCluster, clusterOutputs } from "./components/cluster/cluster";
+import { CeresDBCluster } from "./components/cluster/cluster";
 import { readStackSettings } from "./components/config/stackConfig";
 import { buildSpec } from "./components/spec/buildSpec";
 import { InvalidSettingsError } from "./components/spec/problems";
@@ -40,7 +40,7 @@ const cluster = new CeresDBCluster(spec.name, {
   },
 });
 
-const outputs = clusterOutputs(spec, cluster.storage.bucket);
+const outputs = cluster.outputs;
 export const environment = outputs.environment;
 export const version = outputs.version;
 export const metaEndpoints = outputs.metaEndpoints;

@@ -44,6 +44,8 @@ export class CeresDBCluster extends pulumi.ComponentResource {
   readonly storage: Storage;
   readonly members: MetaMember[];
   readonly nodes: ServerNode[];
+  /** Endpoints and addresses for the stack outputs; never a secret. */
+  readonly outputs: ClusterOutputs;
 
   constructor(name: string, args: CeresDBClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ceresdb:cluster:CeresDBCluster", name, {}, opts);
@@ -110,9 +112,12 @@ export class CeresDBCluster extends pulumi.ComponentResource {
       );
     }
 
-    this.registerOutputs(clusterOutputs(spec, this.storage.bucket));
+    this.outputs = clusterOutputs(spec, this.storage.bucket);
+    this.registerOutputs(this.outputs);
   }
 }
+
+export type ClusterOutputs = ReturnType<typeof clusterOutputs>;
 
 /** The stack outputs: endpoints and addresses only, never a secret. */
 export function clusterOutputs(spec: ClusterSpec, bucket: pulumi.Input<string>) {
