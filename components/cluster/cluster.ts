@@ -75,6 +75,7 @@ export class CeresDBCluster extends pulumi.ComponentResource {
       keyPairName: keyPair.keyPairName,
       sshPrivateKey: secrets.sshPrivateKey,
       registryPassword: secrets.registryPassword,
+      egress: this.network.egress,
     });
 
     this.members = [];

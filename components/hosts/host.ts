@@ -28,9 +28,9 @@ export interface HostArgs {
   /** `ceresdb:registryPassword`, when the registry needs a login. No default: anonymous pulls. */
   registryPassword?: pulumi.Output<string>;
   /**
-   * Resources the instance waits for, on creation and on every change: the previous CeresMeta
-   * member's gate, so a host-level change (instance type, replacement) reaches one member at a
-   * time. Default: none (CeresDB hosts change in parallel; see the README).
+   * Resources the instance waits for, on creation and on every change: the network's egress, and
+   * for CeresMeta members the previous member's gate, so a host-level change (instance type,
+   * replacement) reaches one member at a time. Default: none.
    */
   after?: pulumi.Resource[];
 }

@@ -16,6 +16,8 @@ export interface HostInfra {
   sshPrivateKey: pulumi.Output<string>;
   /** `ceresdb:registryPassword` (secret), if set. */
   registryPassword?: pulumi.Output<string>;
+  /** Egress the hosts need before they boot (the NAT gateway's SNAT entries); may be empty. */
+  egress: pulumi.Resource[];
 }
 
 /** The Host arguments of one host of a role, from what the role's hosts share. */
@@ -30,6 +32,6 @@ export function hostArgs(spec: ClusterSpec, host: HostSpec, role: HostRole, infr
     keyPairName: infra.keyPairName,
     sshPrivateKey: infra.sshPrivateKey,
     registryPassword: infra.registryPassword,
-    after,
+    after: [...infra.egress, ...(after ?? [])],
   };
 }

@@ -18,6 +18,11 @@ export class Network extends pulumi.ComponentResource {
   readonly vswitchIds: Record<string, pulumi.Output<string>>;
   /** Security group ID per role. */
   readonly securityGroupIds: Record<Role, pulumi.Output<string>>;
+  /**
+   * What hosts must wait for before they boot: cloud-init installs packages and the containers
+   * pull images at once, so the SNAT entries must exist first. Empty without a NAT gateway.
+   */
+  readonly egress: pulumi.Resource[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ceresdb:network:Network", name, {}, opts);
@@ -74,7 +79,47 @@ export class Network extends pulumi.ComponentResource {
       );
     }
 
+    this.egress = net.createNatGateway ? this.natGateway(name, spec) : [];
     this.securityGroupIds = { meta: groups.meta.id, server: groups.server.id };
     this.registerOutputs({ vpcId: this.vpcId, vswitchIds: this.vswitchIds, securityGroupIds: this.securityGroupIds });
+  }
+
+  /** An enhanced NAT gateway in the first zone, an EIP on it, and SNAT for every vSwitch. */
+  private natGateway(name: string, spec: ClusterSpec): pulumi.Resource[] {
+    const tags = spec.tags;
+    const firstZone = spec.network.zones[0].zoneId;
+    const nat = new alicloud.vpc.NatGateway(
+      `${name}-nat`,
+      {
+        natGatewayName: `${spec.name}-nat`,
+        vpcId: this.vpcId,
+        vswitchId: this.vswitchIds[firstZone],
+        natType: "Enhanced",
+        paymentType: "PayAsYouGo",
+        internetChargeType: "PayByLcu",
+        tags,
+      },
+      { parent: this },
+    );
+    const eip = new alicloud.ecs.EipAddress(
+      `${name}-nat-eip`,
+      { addressName: `${spec.name}-nat`, internetChargeType: "PayByTraffic", bandwidth: "100", paymentType: "PayAsYouGo", tags },
+      { parent: this },
+    );
+    const association = new alicloud.ecs.EipAssociation(
+      `${name}-nat-eip`,
+      { allocationId: eip.id, instanceId: nat.id, instanceType: "Nat" },
+      { parent: this },
+    );
+    // snatTableIds is a comma-separated list; an enhanced gateway has one table.
+    const snatTableId = nat.snatTableIds.apply((ids) => (ids ?? "").split(",")[0]);
+    return spec.network.zones.map(
+      (zone) =>
+        new alicloud.vpc.SnatEntry(
+          `${name}-snat-${zone.zoneId}`,
+          { snatTableId, sourceVswitchId: this.vswitchIds[zone.zoneId], snatIp: eip.ipAddress, snatEntryName: `${spec.name}-${zone.zoneId}` },
+          { parent: this, dependsOn: [association] },
+        ),
+    );
   }
 }

@@ -246,6 +246,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     if (parseCidr(c)?.prefix === 0) problem("adminCidrs", c, "specific CIDRs such as 203.0.113.7/32: SSH and the CeresMeta API are never opened to the internet");
   }
   const assignPublicIp = r.boolean("assignPublicIp");
+  const natGateway = r.boolean("natGateway");
 
   const ports = buildPorts(r, version, problem);
 
@@ -359,6 +360,8 @@ export function buildSpec(input: SettingsInput): BuildResult {
       clientCidrs: clientCidrs!.length > 0 ? clientCidrs! : [vpcCidrText],
       adminCidrs: adminCidrs!,
       assignPublicIp,
+      // Hosts with public IPs have their own way out; an existing VPC keeps its own egress.
+      createNatGateway: natGateway && vpcId === undefined && !assignPublicIp,
     },
     access: { sshUser, sshPublicKey: sshPublicKey!.trim(), bastion },
     images: {

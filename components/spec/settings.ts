@@ -135,6 +135,11 @@ export const SETTINGS = {
     default: false,
     description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH and the CeresMeta ports are never opened to the internet.",
   },
+  natGateway: {
+    type: "boolean",
+    default: true,
+    description: "Give hosts without public IPs a way out (image registry, package mirrors): a NAT gateway with an EIP and SNAT for every vSwitch. Only when the stack creates the VPC and assignPublicIp is false; an existing VPC keeps its own egress.",
+  },
   assignPublicIp: {
     type: "boolean",
     default: false,

@@ -69,6 +69,8 @@ export interface NetworkSpec {
   adminCidrs: string[];
   /** Give hosts a public IP (test stacks without a bastion). */
   assignPublicIp: boolean;
+  /** Create a NAT gateway + EIP + SNAT so private hosts can pull images and packages. */
+  createNatGateway: boolean;
 }
 
 /** How the program reaches each host's SSH (for Docker and readiness checks). */

@@ -161,6 +161,41 @@ describe("dev stack", () => {
   });
 });
 
+describe("private hosts in a VPC the stack creates", () => {
+  let run: OfflineRun;
+  beforeAll(async () => {
+    run = await runOffline({ stack: "dev", overrides: { "ceresdb:assignPublicIp": "false" } });
+  });
+
+  test("get a NAT gateway with an EIP and SNAT for every vSwitch, and boot only once it exists", () => {
+    expect(byType(run, "alicloud:vpc/natGateway:NatGateway")).toHaveLength(1);
+    expect(byType(run, "alicloud:ecs/eipAssociation:EipAssociation")[0].inputs).toMatchObject({ instanceType: "Nat" });
+    const snat = byType(run, "alicloud:vpc/snatEntry:SnatEntry");
+    expect(snat.map((e) => e.inputs.sourceVswitchId).sort()).toEqual(byType(run, "alicloud:vpc/switch:Switch").map((s) => s.id).sort());
+    for (const e of snat) expect(e.inputs.snatTableId).toMatch(/^stb-/);
+    for (const i of byType(run, "alicloud:ecs/instance:Instance")) {
+      expect(i.inputs.internetMaxBandwidthOut).toBe(0);
+      expect(i.dependsOn).toEqual(expect.arrayContaining(snat.map((e) => e.name)));
+    }
+  });
+
+  test("no NAT gateway in an existing VPC or for public hosts", async () => {
+    expect(byType(await runOffline({ stack: "dev" }), "alicloud:vpc/natGateway:NatGateway")).toEqual([]);
+    const existing = await runOffline({
+      stack: "dev",
+      overrides: {
+        "ceresdb:assignPublicIp": "false",
+        "ceresdb:vpcId": "vpc-existing1",
+        "ceresdb:vswitchIds": JSON.stringify(["vsw-a", "vsw-b", "vsw-c"]),
+        "ceresdb:vswitchCidrs": JSON.stringify(["10.10.0.0/24", "10.10.1.0/24", "10.10.2.0/24"]),
+      },
+    });
+    expect(byType(existing, "alicloud:vpc/natGateway:NatGateway")).toEqual([]);
+    expect(byType(existing, "alicloud:vpc/network:Network")).toEqual([]);
+    expect(byType(existing, "alicloud:vpc/switch:Switch")).toEqual([]);
+  });
+});
+
 describe("5 members, 20 nodes", () => {
   let run: OfflineRun;
   beforeAll(async () => {

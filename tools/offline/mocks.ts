@@ -47,6 +47,10 @@ export function computeOutputs(args: pulumi.runtime.MockResourceArgs): { id: str
         // A public IP exists only with outbound bandwidth; its value is unknown until creation.
         computed: { privateIp: i.privateIp ?? "10.0.0.1", publicIp: Number(i.internetMaxBandwidthOut ?? 0) > 0 ? `<public ip of ${name}>` : "", status: "Running" },
       };
+    case "alicloud:vpc/natGateway:NatGateway":
+      return { id: `ngw-${hex(name, 20)}`, computed: { snatTableIds: `stb-${hex(name, 20)}`, forwardTableIds: `ftb-${hex(name, 20)}` } };
+    case "alicloud:ecs/eipAddress:EipAddress":
+      return { id: `eip-${hex(name, 20)}`, computed: { ipAddress: "<nat public ip>" } };
     case "alicloud:ram/accessKey:AccessKey":
       return { id: `LTAI${hex(name, 20)}`, computed: { secret: accessKeySecretPlaceholder(name), status: "Active" } };
     case "alicloud:oss/bucket:Bucket":
