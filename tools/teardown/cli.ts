@@ -2,8 +2,10 @@
  * `npm run teardown -- --expired [--yes]` / `npm run teardown -- --stack NAME [--yes]`.
  * Uses the `pulumi` CLI on PATH, the backend from `pulumi login` / PULUMI_BACKEND_URL, and
  * PULUMI_CONFIG_PASSPHRASE (or the stack's secrets provider) to read stack config.
- * Exit codes: 0 ok, 1 a destroy/remove failed or a named stack was refused, 2 usage error.
+ * Exit codes: 0 ok, 1 a destroy/remove failed or a named stack was refused, 2 usage error or no
+ * Pulumi CLI.
  */
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs, UsageError, USAGE } from "./args";
 import { AutomationTeardownWorkspace, createTeardownWorkspace } from "./pulumiWorkspace";
@@ -25,6 +27,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const projectDir = path.resolve(args.cwd ?? process.cwd());
+  if (!onPath("pulumi")) {
+    console.error(
+      "teardown: the Pulumi CLI is not on PATH. Install it (https://www.pulumi.com/docs/install/), or build it from " +
+        "source with `bash .ci/build-tools.sh pulumi` and put .cache/bin on PATH; then `pulumi login` to the stacks' backend.",
+    );
+    return 2;
+  }
   const { ws, dispose } = await createTeardownWorkspace({ projectDir });
   process.on("exit", dispose);
   const tw = new AutomationTeardownWorkspace(ws, (out) => process.stderr.write(out));
@@ -43,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
   console.log(formatTable(report));
   if (!report.ok) console.error("teardown: finished with failures or refusals (see table)");
   return report.ok ? 0 : 1;
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && fs.existsSync(path.join(dir, command)));
 }
 
 main(process.argv.slice(2)).then(
