@@ -14,17 +14,13 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { listStacks, loadStackSettings, REPO_ROOT } from "../../tools/offline";
+import { CheckList } from "../helpers/checkList";
 
 const CLI = path.join(REPO_ROOT, ".cache", "bin", "pulumi");
 const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nstack-config-test-only\n-----END OPENSSH PRIVATE KEY-----";
 
-let passed = 0;
-let failed = 0;
-function check(name: string, ok: boolean, detail = ""): void {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "PASS" : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
-}
+const checks = new CheckList();
+const check = checks.check.bind(checks);
 
 function pulumi(dir: string, env: NodeJS.ProcessEnv, args: string[], input?: string) {
   const r = spawnSync(CLI, args, { cwd: dir, env, input, encoding: "utf8", timeout: 60_000 });
@@ -114,14 +110,15 @@ function main(): number {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  return failed === 0 ? 0 : 1;
+  console.log(checks.summary());
+  return checks.ok ? 0 : 1;
 }
 
 try {
   process.exitCode = main();
 } catch (e) {
   console.error(e instanceof Error ? e.message : e);
-  console.log(`${passed} passed, ${failed + 1} failed`);
+  checks.fail();
+  console.log(checks.summary());
   process.exitCode = 1;
 }

@@ -23,19 +23,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { AutomationTeardownWorkspace, createTeardownWorkspace } from "../../tools/teardown/pulumiWorkspace";
 import { formatTable, runTeardown, TeardownReport, withTimeout } from "../../tools/teardown/runner";
+import { CheckList } from "../helpers/checkList";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI_ROOT = path.join(ROOT, ".cache"); // PulumiCommand.get looks for <root>/bin/pulumi
 const STEP_MS = 120_000;
 const TOTAL_MS = 10 * 60_000;
 
-let passed = 0;
-let failed = 0;
-function check(name: string, ok: boolean, detail = ""): void {
-  if (ok) passed++;
-  else failed++;
-  console.log(`${ok ? "PASS" : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
-}
+const checks = new CheckList();
+const check = checks.check.bind(checks);
 
 /** The inline program: one component, protected when ceresdb:protect is true. */
 const program = async () => {
@@ -199,17 +195,18 @@ function bare(name: string): string {
 
 const overall = setTimeout(() => {
   console.error(`teardown-real: gave up after ${TOTAL_MS / 1000}s`);
-  console.log(`${passed} passed, ${failed + 1} failed`);
+  checks.fail();
+  console.log(checks.summary());
   process.exit(1);
 }, TOTAL_MS);
 
 main()
   .catch((e: unknown) => {
-    failed++;
+    checks.fail();
     console.error(`teardown-real: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   })
   .finally(() => {
     clearTimeout(overall);
-    console.log(`${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 ? 0 : 1);
+    console.log(checks.summary());
+    process.exit(checks.ok ? 0 : 1);
   });
