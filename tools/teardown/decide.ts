@@ -145,6 +145,7 @@ export function decideTeardown(input: DecisionInput): Decision {
     expiresAt,
     detail: detail + note,
   });
+  const destroy = (detail: string): Decision => ({ action: "destroy", stack, environment: "test", owner, expiresAt, detail });
 
   // 1. Names that look like prod/staging are refused before anything else is read.
   if (isProtectedStackName(stack)) {
@@ -180,16 +181,7 @@ export function decideTeardown(input: DecisionInput): Decision {
   }
 
   // 3. A named stack (`--stack NAME`) of the test class is destroyed on request, expiry or not.
-  if (mode === "named") {
-    return {
-      action: "destroy",
-      stack,
-      environment: "test",
-      owner,
-      expiresAt,
-      detail: "test stack named with --stack",
-    };
-  }
+  if (mode === "named") return destroy("test stack named with --stack");
 
   // 4. `--expired`: the expiry must be present, well formed and in the past.
   if (expL.kind === "conflict") {
@@ -213,12 +205,5 @@ export function decideTeardown(input: DecisionInput): Decision {
   if (expiry.getTime() > now.getTime()) {
     return skip("not-yet-expired", `expires ${expiry.toISOString()} (now ${now.toISOString()})`, environment);
   }
-  return {
-    action: "destroy",
-    stack,
-    environment: "test",
-    owner,
-    expiresAt,
-    detail: `expired ${expiry.toISOString()} (now ${now.toISOString()})`,
-  };
+  return destroy(`expired ${expiry.toISOString()} (now ${now.toISOString()})`);
 }
