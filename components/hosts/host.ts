@@ -45,8 +45,6 @@ export class Host extends pulumi.ComponentResource {
   readonly privateIp: string;
   /** Public IP when `ceresdb:assignPublicIp` is on, else an empty string. */
   readonly publicIp: pulumi.Output<string>;
-  /** Where SSH (gates, Docker) connects: the public IP for public hosts without a bastion, else the private IP. */
-  readonly sshAddress: pulumi.Output<string>;
   /** SSH connection for commands on this host (key as a secret input, bastion if any). */
   readonly connection: command.types.input.remote.ConnectionArgs;
   readonly instanceId: pulumi.Output<string>;
@@ -121,8 +119,8 @@ export class Host extends pulumi.ComponentResource {
       { parent: this, deleteBeforeReplace: true },
     );
 
+    // Where SSH (gates, Docker) connects: the public IP for public hosts without a bastion, else the private IP.
     const address = spec.network.assignPublicIp && !spec.access.bastion ? instance.publicIp : pulumi.output(host.privateIp);
-    this.sshAddress = address;
     this.connection = sshConnection(spec.access, address, args.sshPrivateKey);
     this.ready = new command.remote.Command(
       `${name}-ready`,
