@@ -104,7 +104,6 @@ export function renderPlan(run: OfflineRun): Plan {
 
   // Hosts from instances (cloud-init per host).
   const hosts: PlanHost[] = [];
-  const hostByIp = new Map<string, string>();
   /** Host name by the component that owns the instance (the Docker provider's parent too). */
   const hostByParent = new Map<string, string>();
   for (const r of run.resources.filter((x) => x.type === T.instance)) {
@@ -113,7 +112,6 @@ export function renderPlan(run: OfflineRun): Plan {
     const privateIp = str(r.state.privateIp) ?? str(r.inputs.privateIp);
     const zone = str(r.inputs.availabilityZone) ?? zoneOfSwitch.get(str(r.inputs.vswitchId) ?? "");
     hosts.push({ name, role: str(tags.role) ?? "?", zone, privateIp, resource: r.name });
-    if (privateIp) hostByIp.set(privateIp, name);
     if (r.parent) hostByParent.set(r.parent, name);
     const userData = r.inputs.userData;
     if (userData !== undefined) {
@@ -137,10 +135,9 @@ export function renderPlan(run: OfflineRun): Plan {
     const member = labels["ceresdb.member"] ?? c.name;
     const provider = c.provider ? byName.get(c.provider) : undefined;
     const dockerHost = provider ? str(redact.value(provider.inputs.host)) : undefined;
-    const ip = dockerHost ? /@?([0-9.]+)(:\d+)?$/.exec(dockerHost.replace(/^ssh:\/\//, ""))?.[1] : undefined;
-    // The provider sits beside the instance in the same host component; an address match is the
-    // fallback for programs built otherwise (a public address would not match the private IPs).
-    const host = (provider?.parent ? hostByParent.get(provider.parent) : undefined) ?? (ip ? hostByIp.get(ip) : undefined);
+    // The provider sits beside the instance in the same host component (a public SSH address
+    // would not match the private IPs).
+    const host = provider?.parent ? hostByParent.get(provider.parent) : undefined;
     // Host-networked containers publish no ports; they declare what they listen on in a label.
     const published = arr(redact.value(c.inputs.ports)).map((p) => Number(obj(p).external ?? obj(p).internal));
     const declared = (labels["ceresdb.ports"] ?? "").split(",").filter(Boolean).map((p) => Number(p.split("=").pop()));
