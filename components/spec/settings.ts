@@ -123,17 +123,17 @@ export const SETTINGS = {
   clientCidrs: {
     type: "array",
     default: [],
-    description: "CIDRs allowed to reach the CeresDB client ports (gRPC, HTTP, MySQL, PostgreSQL). Empty: the VPC CIDR.",
+    description: "CIDRs allowed to reach the CeresDB client ports (gRPC, MySQL, PostgreSQL), never its HTTP port (it serves the config, secrets included). Empty: the VPC CIDR.",
   },
   adminCidrs: {
     type: "array",
     default: [],
-    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement). The bastion is always allowed. Never 0.0.0.0/0.",
+    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement) and the CeresDB HTTP port (admin, metrics). The bastion is always allowed. Never 0.0.0.0/0.",
   },
   allowPublicAccess: {
     type: "boolean",
     default: false,
-    description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH and the CeresMeta ports are never opened to the internet.",
+    description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH, the CeresDB HTTP port and the CeresMeta ports are never opened to the internet.",
   },
   natGateway: {
     type: "boolean",
