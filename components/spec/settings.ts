@@ -199,7 +199,7 @@ export const SETTINGS = {
   nodeDataDiskSizeGb: {
     type: "integer",
     default: 100,
-    description: "Data disk size (GiB) of each CeresDB host (WAL, disk cache, logs).",
+    description: "Data disk size (GiB) of each CeresDB host: RocksDB WAL (max(20, 30%)), logs (10), a tenth kept free, and the SST disk cache in the rest (none if under 1 GiB).",
   },
   dataDiskCategory: {
     type: "string",
@@ -281,6 +281,11 @@ export const SETTINGS = {
   kafkaBrokers: {
     type: "array",
     description: "Kafka bootstrap brokers as host:port. Required for the Kafka WAL.",
+  },
+  kafkaReplicationFactor: {
+    type: "integer",
+    default: 0,
+    description: "Replication factor of the WAL topics CeresDB creates in Kafka (topic_management.create_replication_factor; CeresDB's own default is 1, so one lost broker loses WAL data). 0: min(3, number of kafkaBrokers). Prod needs at least 3, staging at least 2.",
   },
 } as const satisfies Record<string, SettingDecl>;
 

@@ -127,7 +127,12 @@ export type WalSpec =
       fullUserName: string;
       sysUserName: string;
     }
-  | { type: "Kafka"; brokers: string[] };
+  | {
+      type: "Kafka";
+      brokers: string[];
+      /** Replication factor of the WAL topics CeresDB creates (`topic_management.create_replication_factor`). */
+      replicationFactor: number;
+    };
 
 export interface StorageSpec {
   /** OSS bucket name. */
