@@ -10,7 +10,7 @@
 import * as TOML from "@iarna/toml";
 import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../spec/types";
 import { traitsOf } from "../spec/versions";
-import { SERVER_PATHS } from "../spec/paths";
+import { SERVER_PATHS, SERVER_TRACING } from "../spec/paths";
 import {
   RenderError,
   RenderOptions,
@@ -181,8 +181,9 @@ export function renderCeresDbToml(
     node: { addr },
     server,
     logger: { level: spec.logLevel },
-    // The image default is /tmp/ceresdb, which is not on the data disk.
-    tracing: { dir: `${data}/tracing` },
+    // The image default is /tmp/ceresdb, which is not on the data disk. The prefix is the file
+    // name, written out because the host's logrotate config names the same file.
+    tracing: { dir: SERVER_TRACING.dirInContainer, prefix: SERVER_TRACING.prefix },
     cluster_deployment: {
       mode: "WithMeta",
       meta_client: {
