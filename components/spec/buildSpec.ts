@@ -180,7 +180,8 @@ export function buildSpec(input: SettingsInput): BuildResult {
     // (components/message_queue/src/kafka/config.rs, v1.2.2..v1.2.7): one lost broker, lost WAL.
     const least = { prod: 3, staging: 2, test: 1 }[environment];
     if (wal.replicationFactor < least) {
-      const given = r.has("kafkaReplicationFactor") ? String(wal.replicationFactor) : `0 (min(3, ${wal.brokers.length} kafkaBrokers) = ${wal.replicationFactor})`;
+      const raw = r.raw("kafkaReplicationFactor")?.trim();
+      const given = raw !== undefined && raw !== "0" ? raw : `0 (min(3, ${wal.brokers.length} kafkaBrokers) = ${wal.replicationFactor})`;
       problem("kafkaReplicationFactor", given, `at least ${least} in ${environment}: with fewer replicas a lost broker loses WAL data. List at least ${least} kafkaBrokers, or set kafkaReplicationFactor if the Kafka cluster has more brokers than listed`);
     } else if (wal.replicationFactor === 1) {
       warnings.push(`ceresdb:kafkaReplicationFactor is 1: WAL topics have a single replica, so losing that broker loses WAL data.`);
@@ -512,12 +513,19 @@ function buildWal(
       if (r.has(n) || secretsSet.has(n)) warnings.push(`${qualified(n)} is set but unused: walType is ${wal}.`);
     }
   };
+  // Pulumi.yaml declares its default 0, which the CLI passes on like a value: only another value is "set".
+  const unusedFactor = (wal: string) => {
+    const v = r.raw("kafkaReplicationFactor");
+    if (v !== undefined && v.trim() !== "0") warnings.push(`${qualified("kafkaReplicationFactor")} is set but unused: walType is ${wal}.`);
+  };
   switch (walType) {
     case "RocksDB":
-      unused([...obkvSettings, "kafkaBrokers", "kafkaReplicationFactor"], walType);
+      unused([...obkvSettings, "kafkaBrokers"], walType);
+      unusedFactor(walType);
       return { type: "RocksDB" };
     case "Obkv": {
-      unused(["kafkaBrokers", "kafkaReplicationFactor"], walType);
+      unused(["kafkaBrokers"], walType);
+      unusedFactor(walType);
       const paramUrl = r.optionalString("obkvParamUrl");
       if (paramUrl === undefined || !/^https?:\/\/\S+$/.test(paramUrl)) {
         problem("obkvParamUrl", paramUrl, "the OBKV config server URL (http://...), required for walType Obkv");

@@ -45,6 +45,9 @@ describe("kafkaReplicationFactor", () => {
       expect(p[0].allowed).toMatch(/at least 3 in prod/);
     }
     expect(problemsOf({ kafkaBrokers: brokers(1) })[0].given).toMatch(/min\(3, 1 kafkaBrokers\) = 1/);
+    // As the CLI passes it: the declared default 0 given explicitly.
+    expect(problemsOf({ kafkaBrokers: brokers(1), kafkaReplicationFactor: "0" })[0].given).toMatch(/min\(3, 1 kafkaBrokers\) = 1/);
+    expect(problemsOf({ kafkaBrokers: brokers(3), kafkaReplicationFactor: "2" })[0].given).toBe("2");
   });
 
   test("staging refuses a single replica; test only warns", () => {
@@ -59,6 +62,9 @@ describe("kafkaReplicationFactor", () => {
     expect(problemsOf({ kafkaBrokers: brokers(3), kafkaReplicationFactor: "40000" }).map((x) => x.setting)).toContain("ceresdb:kafkaReplicationFactor");
     const r = buildSpec(settingsInput({ walType: "RocksDB", kafkaReplicationFactor: "3" }));
     expect(r.ok && r.warnings.some((w) => /kafkaReplicationFactor is set but unused/.test(w))).toBe(true);
+    // The declared default (Pulumi.yaml passes it on like a value) is not "set".
+    const quiet = buildSpec(settingsInput({ walType: "RocksDB", kafkaReplicationFactor: "0" }));
+    expect(quiet.ok && quiet.warnings.filter((w) => /kafkaReplicationFactor/.test(w))).toEqual([]);
   });
 });
 
