@@ -64,7 +64,9 @@ export function ingressRules(spec: ClusterSpec): IngressRule[] {
   add("meta", "ssh", 22, cidrs(sshSources(spec)), "SSH for Docker and health gates, from admins and the bastion");
 
   add("server", "grpc", p.grpc, [server, meta, ...cidrs(spec.network.clientCidrs)], "CeresDB gRPC: clients, forwarding between nodes, CeresMeta events");
-  // CeresMeta talks to CeresDB over gRPC only, so the meta group is not a source here.
+  // CeresMeta reaches nodes over gRPC only (apache/incubator-horaedb-meta
+  // server/coordinator/eventdispatch/dispatch_impl.go@v1.2.2..v1.2.7, a MetaEventService client; no HTTP
+  // client to nodes), so the meta group is not a source of the HTTP port.
   add("server", "http", p.http, [server, ...cidrs(httpSources(spec))], "CeresDB HTTP API (serves its config, secrets included): nodes, admins, monitoring");
   add("server", "mysql", p.mysql, cidrs(spec.network.clientCidrs), "CeresDB MySQL protocol");
   if (traitsOf(spec.version).postgresql) {
