@@ -17,4 +17,5 @@ export {
   DISK_WAIT_SECONDS,
 } from "./cloudInit";
 export { renderMetaBootstrapGuard } from "./metaGuard";
+export { renderLogrotate, rotatedLogFiles, LOGROTATE_CONFIG_PATH } from "./logrotate";
 export type { GuardOptions } from "./metaGuard";
