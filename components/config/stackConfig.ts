@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { undeclaredKeys } from "../spec/settingNames";
 import { NAMESPACE, SETTINGS, SETTING_NAMES, SettingName } from "../spec/settings";
 
 /**
@@ -17,6 +18,8 @@ export interface RawSettings {
   secrets: Partial<Record<SettingName, pulumi.Output<string>>>;
   /** Secret settings whose value is stored in plain text in the stack file (a mistake to report). */
   plaintextSecrets: SettingName[];
+  /** Keys in the `ceresdb:` namespace the stack sets that are no declared setting (typos). */
+  undeclaredSettings: string[];
 }
 
 /**
@@ -56,6 +59,8 @@ export function readStackSettings(): RawSettings {
     values,
     secrets,
     plaintextSecrets,
+    // pulumi.Config only answers for names asked; the whole map is the only way to see the rest.
+    undeclaredSettings: undeclaredKeys(Object.keys(pulumi.runtime.allConfig())),
   };
 }
 
