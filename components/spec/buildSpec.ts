@@ -610,8 +610,9 @@ class Reader {
     if (v.trim() === "") return this.fail(name, v, "a non-empty value, or leave it unset");
     // Pulumi hands a list or map to the program as JSON text, so a stack file giving a list where
     // a string belongs arrives here looking like a string (the CLI refuses it only at preview).
+    // The default stands in after the refusal, so checks downstream do not report it twice.
     const shape = jsonShape(v);
-    if (shape !== undefined) return this.fail(name, v, `a single string, not a ${shape}`);
+    if (shape !== undefined) return this.fail(name, v, `a single string, not a ${shape}`) ?? (this.fallback(name) as string | undefined);
     return v;
   }
 

@@ -106,6 +106,23 @@ describe("values", () => {
     expect(problemsOf(settingsInput({ [name]: value }))).toContainEqual(expect.stringMatching(new RegExp(`^ceresdb:${name}: got .*a single string, not a ${shape}`)));
   });
 
+  it.each([
+    ["version", '["v1.2.7"]', /^ceresdb:version: got .*a single string, not a list/],
+    ["walType", '{"type":"Kafka"}', /^ceresdb:walType: got .*a single string, not a map/],
+    ["metaCount", "[3]", /^ceresdb:metaCount: got "\[3\]"; a whole number/],
+    ["assignPublicIp", "yes", /^ceresdb:assignPublicIp: got "yes"; true or false/],
+    ["tags", '["a"]', /^ceresdb:tags: got .*a map/],
+  ] as const)("refuses %s given %s, once", (name, value, says) => {
+    expect(problemsOf(settingsInput({ [name]: value }))).toEqual([expect.stringMatching(says)]);
+  });
+
+  it.each([
+    ["zones", '{"a":"cn-hangzhou-h"}'],
+    ["zones", "[1,2,3]"],
+  ] as const)("refuses %s given %s (and what needs zones follows)", (name, value) => {
+    expect(problemsOf(settingsInput({ [name]: value }))).toContainEqual(expect.stringMatching(/^ceresdb:zones: got .*a list of non-empty strings/));
+  });
+
   it("zones are their region's ID plus a letter", () => {
     const zones = (z: string[]) => JSON.stringify(z);
     expect(problemsOf(settingsInput({ zones: zones(["ap-southeast-1a", "ap-southeast-1b", "ap-southeast-1c"]) }, ["sshPrivateKey"], { region: "ap-southeast-1" }))).toEqual([]);
