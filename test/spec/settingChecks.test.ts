@@ -11,6 +11,7 @@ import { splitConfig } from "../../components/config/stackConfig";
 import { buildSpec } from "../../components/spec/buildSpec";
 import { formatProblem } from "../../components/spec/problems";
 import { closestSetting, undeclaredKeys } from "../../components/spec/settingNames";
+import { SETTINGS, SETTING_NAMES, SettingDecl, SettingName } from "../../components/spec/settings";
 import { REPO_ROOT, runOffline } from "../../tools/offline";
 import { planStack } from "../../tools/plan/plan";
 import { formatReport } from "../../tools/plan/report";
@@ -184,5 +185,35 @@ describe("the plan reads the stack file as the CLI does", () => {
     await expect(runOffline({ stack, projectDir: dir, program: program() })).rejects.toThrow(
       /ceresdb:nodecount: .*did you mean ceresdb:nodeCount\?[\s\S]*ceresdb:owner: got "\[\\"alice\\",\\"bob\\"\]"; a single string, not a list/,
     );
+  });
+});
+
+describe("the settings table", () => {
+  const declared = (YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> }).config;
+  const decls = SETTING_NAMES.map((n) => [n, SETTINGS[n] as SettingDecl] as const);
+
+  it("declares every secret `secret: true` without a default, so the CLI refuses it in plain text", () => {
+    const secrets = decls.filter(([, d]) => d.secret);
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    for (const [name, d] of secrets) {
+      expect({ name, secret: declared[`ceresdb:${name}`].secret, hasDefault: "default" in declared[`ceresdb:${name}`] }).toEqual({ name, secret: true, hasDefault: false });
+      // Required by the CLI either way; the ones the program uses only sometimes say with what.
+      expect({ name, required: d.required }).toEqual({ name, required: true });
+    }
+  });
+
+  it("gives every setting an example, and all examples together make a stack the program accepts", () => {
+    expect(decls.filter(([, d]) => d.example === undefined).map(([n]) => n)).toEqual([]);
+    // As the CLI hands them over: scalars as text, lists and maps as JSON (test:stack-config sets
+    // them through the real CLI).
+    const values: Record<string, string> = {};
+    const secrets: string[] = [];
+    for (const [name, d] of decls) {
+      const ex = d.example;
+      if (d.secret) secrets.push(name);
+      else values[name] = typeof ex === "object" ? JSON.stringify(ex) : String(ex);
+    }
+    const r = buildSpec({ project: "ceresdb", stack: "examples", region: "cn-hangzhou", values, secretsSet: new Set(secrets as SettingName[]) });
+    expect(r.ok ? [] : r.problems.map(formatProblem)).toEqual([]);
   });
 });
