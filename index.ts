@@ -20,6 +20,8 @@ const built = buildSpec({
   values: settings.values,
   secretsSet: new Set(Object.keys(settings.secrets) as SettingName[]),
   plaintextSecrets: settings.plaintextSecrets,
+  undeclaredSettings: settings.undeclaredSettings,
+  now: new Date(),
 });
 if (!built.ok) {
   // RunError: Pulumi prints the message alone, without a stack trace.

@@ -15,6 +15,7 @@ import {
   VSWITCH_MIN_PREFIX,
 } from "../topology/addressing";
 import { SettingProblem } from "./problems";
+import { undeclaredKeyProblem } from "./settingNames";
 import { DEFAULT_PORTS, qualified, REGION_SETTING, SETTINGS, SettingName } from "./settings";
 import {
   CeresVersion,
@@ -41,6 +42,10 @@ export interface SettingsInput {
   secretsSet: ReadonlySet<SettingName>;
   /** Secret settings stored in plain text in the stack file. Default: none. */
   plaintextSecrets?: readonly SettingName[];
+  /** Keys of the stack in the `ceresdb:` namespace that are no declared setting. Default: none. */
+  undeclaredSettings?: readonly string[];
+  /** The time to compare `expiresAt` with (the program passes the clock). Default: no expiry warning. */
+  now?: Date;
 }
 
 export type BuildResult =
@@ -64,6 +69,8 @@ const STORAGE_ROOT_PATH = "/ceresdb"; // CeresMeta v1.2 default; CeresDB's root_
 const RE = {
   prefix: /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
   zone: /^[a-z]{2}-[a-z0-9-]+-[a-z0-9]+$/,
+  // A zone ID is its region ID plus one letter: cn-hangzhou-h, ap-southeast-1a, cn-shanghai-finance-1a.
+  zoneSuffix: /^-?[a-z]$/,
   region: /^[a-z]{2}-[a-z0-9-]+$/,
   vpcId: /^vpc-[a-z0-9]+$/,
   vswitchId: /^vsw-[a-z0-9]+$/,
@@ -75,7 +82,6 @@ const RE = {
   imageNamespace: /^[a-z0-9]+([._/-][a-z0-9]+)*$/,
   bucket: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
   bucketPrefix: /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/,
-  isoTime: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/,
 };
 
 /**
@@ -89,6 +95,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const problem = (name: SettingName | string, given: string | undefined, allowed: string) =>
     problems.push({ setting: name.includes(":") ? name : qualified(name as SettingName), given, allowed });
 
+  for (const key of input.undeclaredSettings ?? []) problems.push(undeclaredKeyProblem(key));
   for (const name of input.plaintextSecrets ?? []) {
     problem(name, "<plain text>", `an encrypted value: \`pulumi config set --secret ${qualified(name)}\` (it is a secret and must not sit in the stack file in clear)`);
   }
@@ -103,8 +110,14 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const environment = r.oneOf("environment", ENVIRONMENTS);
   const owner = r.optionalString("owner");
   const expiresAt = r.optionalString("expiresAt");
-  if (expiresAt !== undefined && (!RE.isoTime.test(expiresAt) || isNaN(Date.parse(expiresAt)))) {
-    problem("expiresAt", expiresAt, "a UTC time like 2026-12-01T00:00:00Z");
+  const expiry = expiresAt === undefined ? undefined : parseUtcTime(expiresAt);
+  if (expiresAt !== undefined && expiry === undefined) {
+    problem("expiresAt", expiresAt, "a real UTC time like 2026-12-01T00:00:00Z");
+  }
+  if (environment === "test" && expiry !== undefined && input.now !== undefined && expiry.getTime() <= input.now.getTime()) {
+    warnings.push(
+      `${qualified("expiresAt")} ${expiresAt} is already past: this test stack may be torn down by \`npm run teardown -- --expired\`; move ${qualified("expiresAt")} forward to keep it.`,
+    );
   }
   if (environment === "test") {
     if (owner === undefined) problem("owner", undefined, "test stacks must name an owner (tagged on every resource)");
@@ -197,7 +210,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const seen = new Set<string>();
   for (const z of zoneIds) {
     if (!RE.zone.test(z)) problem("zones", z, "zone IDs such as cn-hangzhou-h");
-    else if (region && !z.startsWith(`${region}-`)) problem("zones", z, `zones of the region ${region} (alicloud:region)`);
+    else if (region && !(z.startsWith(region) && RE.zoneSuffix.test(z.slice(region.length)))) {
+      problem("zones", z, `zones of the region ${region} (alicloud:region): its ID plus a letter, e.g. ${region}${/\d$/.test(region) ? "a" : "-a"}`);
+    }
     if (seen.has(z)) problem("zones", z, "each zone once");
     seen.add(z);
   }
@@ -271,13 +286,17 @@ export function buildSpec(input: SettingsInput): BuildResult {
   if (!input.secretsSet.has("sshPrivateKey")) {
     problem("sshPrivateKey", undefined, "set it with `pulumi config set --secret ceresdb:sshPrivateKey < key`");
   }
+  const bastionUser = r.optionalString("bastionUser");
+  if (bastionUser !== undefined && !RE.sshUser.test(bastionUser)) {
+    problem("bastionUser", bastionUser, "a Linux user name (no @: the bastion's host goes in bastionHost)");
+  }
   const bastionText = r.optionalString("bastionHost");
   let bastion: ClusterSpec["access"]["bastion"];
   if (bastionText !== undefined) {
     const m = RE.hostPort.exec(bastionText);
     const port = m?.[2] ? Number(m[2]) : 22;
     if (!m || port < 1 || port > 65535) problem("bastionHost", bastionText, "host or host:port");
-    else bastion = { host: m[1], port, user: r.optionalString("bastionUser") ?? sshUser };
+    else bastion = { host: m[1], port, user: bastionUser ?? sshUser };
   }
   if (bastion === undefined && !assignPublicIp && environment === "test") {
     warnings.push(
@@ -556,6 +575,29 @@ function buildWal(
   }
 }
 
+/** A UTC time like 2026-12-01T00:00:00Z, only if every field is real (no 30 February, no 25:00). */
+function parseUtcTime(text: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?Z$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0));
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const same =
+    t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+  return same ? t : undefined;
+}
+
+/** "list" or "map" when the text is a JSON array or object, the form Pulumi gives structured values. */
+function jsonShape(text: string): "list" | "map" | undefined {
+  const t = text.trim();
+  if (!t.startsWith("[") && !t.startsWith("{")) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return Array.isArray(v) ? "list" : v !== null && typeof v === "object" ? "map" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Parses raw setting strings by declared type, falling back to the declared default, and records
  * a problem (with the setting's name and the raw text) whenever a value cannot be used.
@@ -587,6 +629,11 @@ class Reader {
     const v = this.values[name];
     if (v === undefined) return this.fallback(name) as string | undefined;
     if (v.trim() === "") return this.fail(name, v, "a non-empty value, or leave it unset");
+    // Pulumi hands a list or map to the program as JSON text, so a stack file giving a list where
+    // a string belongs arrives here looking like a string (the CLI refuses it only at preview).
+    // The default stands in after the refusal, so checks downstream do not report it twice.
+    const shape = jsonShape(v);
+    if (shape !== undefined) return this.fail(name, v, `a single string, not a ${shape}`) ?? (this.fallback(name) as string | undefined);
     return v;
   }
 
@@ -644,10 +691,13 @@ class Reader {
   integerList(name: SettingName): number[] | undefined {
     const v = this.json(name);
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "number" || !Number.isInteger(x))) {
+    // The CLI's array<integer> takes items that are numbers or strings strconv.Atoi parses
+    // (ValidateConfigValue, sdk/go/common/workspace/project.go at v3.248.0): take the same.
+    const asInt = (x: unknown) => (typeof x === "string" && /^[+-]?\d+$/.test(x) ? Number(x) : x);
+    if (!Array.isArray(v) || v.map(asInt).some((x) => typeof x !== "number" || !Number.isInteger(x))) {
       return this.fail(name, this.values[name], "a list of whole numbers");
     }
-    return v as number[];
+    return v.map(asInt) as number[];
   }
 
   cidrList(name: SettingName): string[] | undefined {

@@ -50,6 +50,8 @@ export interface Plan {
   hosts: PlanHost[];
   members: PlanMember[];
   mermaid: string;
+  /** The program's warnings (pulumi.log.warn), in order. */
+  warnings: string[];
 }
 
 const T = {
@@ -209,6 +211,7 @@ export function renderPlan(run: OfflineRun): Plan {
     hosts,
     members,
     mermaid: topology(hosts, members),
+    warnings: run.warnings.map((w) => redact.text(w)),
   };
 }
 

@@ -43,6 +43,7 @@ export function jsonReport(plan: Plan, radius?: BlastRadius): string {
     files: plan.files.map((f) => ({ path: f.path, role: f.role, node: f.node ?? null })),
     outputs: plan.outputs,
   };
+  if (plan.warnings.length > 0) o.warnings = plan.warnings;
   if (radius) o.baseline = radius;
   return JSON.stringify(o, null, 2);
 }
@@ -58,6 +59,7 @@ export function formatReport(plan: Plan, format: Format, opts: { writtenTo?: str
   };
   out.push(md ? `## Plan for stack \`${plan.stack}\`` : `Plan for stack ${plan.stack} (project ${plan.project})`);
   out.push(`${plan.resources.length} resources, ${plan.hosts.length} hosts, ${plan.members.length} containers, ${plan.files.length} files${opts.writtenTo ? ` written to ${opts.writtenTo}` : ""}`);
+  for (const w of plan.warnings) out.push(md ? `> **warning:** ${w}` : `warning: ${w}`);
 
   if (opts.radius) {
     h("Blast radius against baseline");
