@@ -36,6 +36,8 @@ export type Rule =
   | { kind: "pattern"; pattern: RegExp; allowed: string }
   /** A text rule that a regular expression cannot say clearly; returns what is wrong, or undefined. */
   | { kind: "text"; allowed: string; check: (value: string) => string | undefined }
+  /** A rule over a structured value (object inputs). */
+  | { kind: "value"; allowed: string; check: (value: unknown) => string | undefined }
   /** Size of the value after base64 encoding (what the API counts for user data). */
   | { kind: "base64Bytes"; max: number }
   | { kind: "tags"; limits: TagLimits };
@@ -87,6 +89,8 @@ export interface ResourceContract {
 export interface ContractProblem {
   type: string;
   property?: string;
+  /** The resource check that failed (ResourceCheck.id), for checks over several inputs. */
+  check?: string;
   given?: string;
   allowed: string;
   source: string;
@@ -165,6 +169,50 @@ const tagsProperty = (source: string, limits: TagLimits = ECS_TAG_LIMITS): Prope
 const INSTANCE = "alicloud/resource_alicloud_instance.go";
 const DISK = "alicloud/resource_alicloud_ecs_disk.go";
 const DISK_ATTACHMENT = "alicloud/resource_alicloud_ecs_disk_attachment.go";
+const KEY_PAIR = "alicloud/resource_alicloud_ecs_key_pair.go";
+const VPC = "alicloud/resource_alicloud_vpc.go";
+const VSWITCH = "alicloud/resource_alicloud_vswitch.go";
+const SG = "alicloud/resource_alicloud_security_group.go";
+const SG_RULE = "alicloud/resource_alicloud_security_group_rule.go";
+const NAT = "alicloud/resource_alicloud_nat_gateway.go";
+const EIP = "alicloud/resource_alicloud_eip_address.go";
+const EIP_ASSOC = "alicloud/resource_alicloud_eip_association.go";
+const SNAT = "alicloud/resource_alicloud_snat_entry.go";
+const OSS_BUCKET = "alicloud/resource_alicloud_oss_bucket.go";
+const OSS_ACL = "alicloud/resource_alicloud_oss_bucket_acl.go";
+const RAM_USER = "alicloud/resource_alicloud_ram_user.go";
+const RAM_POLICY = "alicloud/resource_alicloud_ram_policy.go";
+const RAM_ATTACH = "alicloud/resource_alicloud_ram_user_policy_attachment.go";
+const RAM_KEY = "alicloud/resource_alicloud_ram_access_key.go";
+const COMMAND = "provider/pkg/provider/remote/command.go";
+const COMMAND_COMMON = "provider/pkg/provider/common/inputs.go";
+const DOCKER_PROVIDER = "internal/provider/provider.go";
+const DOCKER_IMAGE = "internal/provider/resource_docker_image.go";
+const DOCKER_CONTAINER = "internal/provider/resource_docker_container.go";
+const DOCKER_CONTAINER_FUNCS = "internal/provider/resource_docker_container_funcs.go";
+
+/** Names and descriptions that the API refuses when they start with a URL scheme. */
+const NOT_URL: Rule = { kind: "pattern", pattern: /^(?!https?:\/\/)/, allowed: "not starting with http:// or https://" };
+
+/** An image reference as Docker parses it (lowercase path components, optional tag and digest). */
+const IMAGE_REF = /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+
+function portRange(v: string): string | undefined {
+  const m = /^(-?\d+)\/(-?\d+)$/.exec(v);
+  if (!m) return "not start/end";
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  if (a === -1 && b === -1) return undefined;
+  return a >= 1 && b <= 65535 && a <= b ? undefined : "outside 1-65535 or start > end";
+}
+
+function isJson(v: string): boolean {
+  try {
+    JSON.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Data disk size range in GiB by category and (ESSD) performance level: CreateDisk `Size`. */
 export const DISK_SIZE_GB: Record<string, { min: number; max: number }> = {
@@ -254,6 +302,20 @@ export const CONTRACTS: Record<string, ResourceContract> = {
         source: `${INSTANCE} (modifyVpcAttribute: ModifyInstanceVpcAttribute with the instance stopped)`,
       },
     },
+    checks: [
+      {
+        id: "public-ip-charge-type",
+        description: "an instance with a public IP (internetMaxBandwidthOut > 0) sets internetChargeType explicitly",
+        source: `${INSTANCE} (internet_charge_type: Optional, Computed, no Default); website/docs/r/instance.html.markdown: from 1.243.0 the default PayByTraffic is removed`,
+        check: (i) => (Number(i.internetMaxBandwidthOut ?? 0) > 0 && i.internetChargeType === undefined ? [`internetMaxBandwidthOut ${String(i.internetMaxBandwidthOut)} without internetChargeType`] : []),
+      },
+      {
+        id: "private-ip-needs-vswitch",
+        description: "privateIp is valid only with vswitchId",
+        source: "website/docs/r/instance.html.markdown private_ip",
+        check: (i) => (i.privateIp !== undefined && i.vswitchId === undefined ? ["privateIp without vswitchId"] : []),
+      },
+    ],
   },
 
   "alicloud:ecs/ecsDisk:EcsDisk": {
@@ -317,6 +379,353 @@ export const CONTRACTS: Record<string, ResourceContract> = {
       deleteWithInstance: { change: "update", source: `${DISK_ATTACHMENT} (Update does nothing but read: state only; DetachDisk sends it on delete)` },
       diskId: { change: "replace", required: true, source: `${DISK_ATTACHMENT} (schema: Required, ForceNew)` },
       instanceId: { change: "replace", required: true, source: `${DISK_ATTACHMENT} (schema: Required, ForceNew)` },
+    },
+  },
+
+  "alicloud:ecs/ecsKeyPair:EcsKeyPair": {
+    upstream: "alicloud_ecs_key_pair",
+    provider: "alicloud",
+    properties: {
+      keyPairName: {
+        change: "replace",
+        rules: aliyunName(2, 128, ":_-"),
+        conflictsWith: ["keyName"],
+        source: `${KEY_PAIR} (schema: ForceNew, StringLenBetween(2, 128), ConflictsWith key_name); website/docs/r/ecs_key_pair.html.markdown key_pair_name`,
+      },
+      publicKey: {
+        change: "update",
+        rules: [{ kind: "pattern", pattern: /^(ssh-rsa|ssh-dss|ecdsa-sha2-nistp(256|384|521)|ssh-ed25519) [A-Za-z0-9+/]+={0,3}( .*)?$/, allowed: "an OpenSSH public key line" }],
+        source: `${KEY_PAIR} (schema: not ForceNew; Update handles only resource_group_id and tags)`,
+        note: "state only: the key pair in the cloud keeps the old key unless the program replaces it",
+      },
+      tags: tagsProperty(`${KEY_PAIR} (tagsSchema; Update: TagResources)`),
+    },
+  },
+
+  "alicloud:vpc/network:Network": {
+    upstream: "alicloud_vpc",
+    provider: "alicloud",
+    properties: {
+      cidrBlock: { change: "update", source: `${VPC} (schema: not ForceNew; Update: ModifyVpcAttribute CidrBlock)`, note: "the VPC CIDR can only be changed where no vSwitch leaves it" },
+      tags: tagsProperty(`${VPC} (tagsSchema; Update: TagResources)`),
+      vpcName: {
+        change: "update",
+        rules: [{ kind: "length", min: 1, max: 128 }, NOT_URL],
+        conflictsWith: ["name"],
+        source: `${VPC} (schema ConflictsWith name; Update: ModifyVpcAttribute); CreateVpc VpcName: 1-128, not http(s)://`,
+      },
+    },
+  },
+
+  "alicloud:vpc/switch:Switch": {
+    upstream: "alicloud_vswitch",
+    provider: "alicloud",
+    properties: {
+      cidrBlock: { change: "replace", required: true, source: `${VSWITCH} (schema: ForceNew)` },
+      tags: tagsProperty(`${VSWITCH} (tagsSchema; Update: TagResources)`),
+      vpcId: { change: "replace", required: true, source: `${VSWITCH} (schema: ForceNew)` },
+      vswitchName: {
+        change: "update",
+        rules: [{ kind: "length", min: 1, max: 128 }, NOT_URL],
+        conflictsWith: ["name"],
+        source: `${VSWITCH} (schema ConflictsWith name); website/docs/r/vswitch.html.markdown vswitch_name: 1-128, not http(s)://`,
+      },
+      zoneId: { change: "replace", required: true, source: `${VSWITCH} (schema: ForceNew)` },
+    },
+  },
+
+  "alicloud:ecs/securityGroup:SecurityGroup": {
+    upstream: "alicloud_security_group",
+    provider: "alicloud",
+    properties: {
+      description: { change: "update", rules: [{ kind: "length", min: 2, max: 256 }, NOT_URL], source: `${SG} (Update: ModifySecurityGroupAttribute); website/docs/r/security_group.html.markdown description` },
+      innerAccessPolicy: { change: "update", rules: [{ kind: "oneOf", values: ["Accept", "Drop"] }], conflictsWith: ["innerAccess"], source: `${SG} (schema ValidateFunc, ConflictsWith inner_access; Update: ModifySecurityGroupPolicy)` },
+      securityGroupName: {
+        change: "update",
+        rules: [...aliyunName(2, 128), NOT_URL],
+        conflictsWith: ["name"],
+        source: `${SG} (Update: ModifySecurityGroupAttribute); website/docs/r/security_group.html.markdown security_group_name: 2-128, starts with a letter, letters digits : _ . -`,
+      },
+      tags: tagsProperty(`${SG} (tagsSchema; Update: TagResources)`),
+      vpcId: { change: "replace", source: `${SG} (schema: ForceNew)` },
+    },
+  },
+
+  "alicloud:ecs/securityGroupRule:SecurityGroupRule": {
+    upstream: "alicloud_security_group_rule",
+    provider: "alicloud",
+    properties: {
+      cidrIp: { change: "replace", conflictsWith: ["sourceSecurityGroupId"], source: `${SG_RULE} (schema: ForceNew)` },
+      description: { change: "update", rules: [{ kind: "length", min: 1, max: 512 }, NOT_URL], source: `${SG_RULE} (Update: ModifySecurityGroupRule Description); AuthorizeSecurityGroup Description: 1-512, not http(s)://` },
+      ipProtocol: { change: "replace", required: true, rules: [{ kind: "oneOf", values: ["tcp", "udp", "icmp", "icmpv6", "gre", "all"] }], source: `${SG_RULE} (schema: Required, ForceNew, ValidateFunc)` },
+      nicType: { change: "replace", rules: [{ kind: "oneOf", values: ["internet", "intranet"] }], source: `${SG_RULE} (schema: ForceNew, ValidateFunc)` },
+      policy: { change: "replace", rules: [{ kind: "oneOf", values: ["accept", "drop"] }], source: `${SG_RULE} (schema: ForceNew, ValidateFunc)` },
+      portRange: {
+        change: "replace",
+        rules: [{ kind: "text", allowed: "start/end, 1 to 65535, start <= end (tcp and udp)", check: portRange }],
+        source: `${SG_RULE} (schema: ForceNew; Create: AuthorizeSecurityGroup PortRange)`,
+      },
+      priority: { change: "replace", rules: [{ kind: "range", min: 1, max: 100 }], source: `${SG_RULE} (schema: ForceNew, IntBetween(1, 100))` },
+      securityGroupId: { change: "replace", required: true, source: `${SG_RULE} (schema: Required, ForceNew)` },
+      sourceSecurityGroupId: { change: "replace", conflictsWith: ["cidrIp"], source: `${SG_RULE} (schema: ForceNew, ConflictsWith cidr_ip)` },
+      type: { change: "replace", required: true, rules: [{ kind: "oneOf", values: ["ingress", "egress"] }], source: `${SG_RULE} (schema: Required, ForceNew, ValidateFunc)` },
+    },
+    checks: [
+      {
+        id: "rule-source",
+        description: "an ingress rule names a source: cidrIp or sourceSecurityGroupId",
+        source: `${SG_RULE} (Create: AuthorizeSecurityGroup needs SourceCidrIp or SourceGroupId)`,
+        check: (i) => (i.type === "ingress" && i.cidrIp === undefined && i.sourceSecurityGroupId === undefined && i.ipv6CidrIp === undefined && i.prefixListId === undefined ? ["no source"] : []),
+      },
+    ],
+  },
+
+  "alicloud:vpc/natGateway:NatGateway": {
+    upstream: "alicloud_nat_gateway",
+    provider: "alicloud",
+    properties: {
+      internetChargeType: { change: "replace", rules: [{ kind: "oneOf", values: ["PayByLcu", "PayBySpec"] }], source: `${NAT} (schema: ForceNew, ValidateFunc)` },
+      natGatewayName: {
+        change: "update",
+        rules: [{ kind: "length", min: 2, max: 128 }, { kind: "pattern", pattern: /^[A-Za-z0-9._-]*$/, allowed: "letters, digits, . _ -" }, { kind: "pattern", pattern: /^[^-].*[^-]$/, allowed: "not beginning or ending with -" }, NOT_URL],
+        conflictsWith: ["name"],
+        source: `${NAT} (Update: ModifyNatGatewayAttribute); website/docs/r/nat_gateway.html.markdown nat_gateway_name`,
+      },
+      natType: { change: "update", rules: [{ kind: "oneOf", values: ["Enhanced", "Normal"] }], source: `${NAT} (schema ValidateFunc; Update: UpdateNatGatewayNatType)` },
+      paymentType: { change: "replace", rules: [{ kind: "oneOf", values: ["PayAsYouGo", "Subscription"] }], conflictsWith: ["instanceChargeType"], source: `${NAT} (schema: ForceNew, ValidateFunc, ConflictsWith instance_charge_type)` },
+      tags: tagsProperty(`${NAT} (tagsSchema; Update: TagResources)`),
+      vpcId: { change: "replace", required: true, source: `${NAT} (schema: Required, ForceNew)` },
+      vswitchId: { change: "update", source: `${NAT} (Update: vswitch_id via UpdateNatGatewayNatType)` },
+    },
+    checks: [
+      {
+        id: "enhanced-nat-vswitch",
+        description: "an Enhanced NAT gateway needs a vswitchId",
+        source: `${NAT} (Create: VSwitchId with NatType Enhanced)`,
+        check: (i) => (i.natType === "Enhanced" && i.vswitchId === undefined ? ["vswitchId missing"] : []),
+      },
+    ],
+  },
+
+  "alicloud:ecs/eipAddress:EipAddress": {
+    upstream: "alicloud_eip_address",
+    provider: "alicloud",
+    properties: {
+      addressName: {
+        change: "update",
+        rules: [{ kind: "length", min: 1, max: 128 }, { kind: "pattern", pattern: /^[A-Za-z][A-Za-z0-9._-]*$/, allowed: "starting with a letter; letters, digits, . _ - only" }],
+        conflictsWith: ["name"],
+        source: `${EIP} (schema ConflictsWith name; Update: ModifyEipAddressAttribute); AllocateEipAddress Name: 1-128, starts with a letter, letters digits . _ -`,
+      },
+      bandwidth: {
+        change: "update",
+        rules: [{ kind: "range", min: 1, max: 500 }],
+        source: `${EIP} (schema: string, not ForceNew; Update: ModifyEipAddressAttribute Bandwidth); AllocateEipAddress Bandwidth: 1-500 Mbit/s (PayByTraffic: up to 200)`,
+      },
+      internetChargeType: { change: "replace", rules: [{ kind: "oneOf", values: ["PayByBandwidth", "PayByTraffic"] }], source: `${EIP} (schema: ForceNew, ValidateFunc)` },
+      paymentType: { change: "replace", rules: [{ kind: "oneOf", values: ["Subscription", "PayAsYouGo", "PrePaid", "PostPaid"] }], conflictsWith: ["instanceChargeType"], source: `${EIP} (schema: ForceNew, ValidateFunc)` },
+      tags: tagsProperty(`${EIP} (tagsSchema; Update: TagResources)`),
+    },
+    checks: [
+      {
+        id: "eip-traffic-bandwidth",
+        description: "a PayByTraffic EIP takes at most 200 Mbit/s",
+        source: "AllocateEipAddress Bandwidth (PayByTraffic: 1-200)",
+        check: (i) => (i.internetChargeType === "PayByTraffic" && Number(i.bandwidth) > 200 ? [`bandwidth ${String(i.bandwidth)}`] : []),
+      },
+    ],
+  },
+
+  "alicloud:ecs/eipAssociation:EipAssociation": {
+    upstream: "alicloud_eip_association",
+    provider: "alicloud",
+    properties: {
+      allocationId: { change: "replace", required: true, source: `${EIP_ASSOC} (schema: Required, ForceNew)` },
+      instanceId: { change: "replace", required: true, source: `${EIP_ASSOC} (schema: Required, ForceNew)` },
+      instanceType: {
+        change: "replace",
+        rules: [{ kind: "oneOf", values: ["EcsInstance", "SlbInstance", "Nat", "HaVip", "NetworkInterface", "IpAddress"] }],
+        source: `${EIP_ASSOC} (schema: ForceNew); AssociateEipAddress InstanceType`,
+      },
+    },
+  },
+
+  "alicloud:vpc/snatEntry:SnatEntry": {
+    upstream: "alicloud_snat_entry",
+    provider: "alicloud",
+    properties: {
+      snatEntryName: {
+        change: "update",
+        rules: [...aliyunName(2, 128, "_.-"), NOT_URL],
+        source: `${SNAT} (Update: ModifySnatEntry); website/docs/r/snat.html.markdown snat_entry_name: 2-128, starts with a letter, not http(s)://`,
+      },
+      snatIp: { change: "update", required: true, source: `${SNAT} (schema: Required; Update: ModifySnatEntry SnatIp)` },
+      snatTableId: { change: "replace", required: true, source: `${SNAT} (schema: Required, ForceNew)` },
+      sourceVswitchId: { change: "replace", conflictsWith: ["sourceCidr"], source: `${SNAT} (schema: ForceNew, ConflictsWith source_cidr)` },
+    },
+  },
+
+  "alicloud:oss/bucket:Bucket": {
+    upstream: "alicloud_oss_bucket",
+    provider: "alicloud",
+    properties: {
+      bucket: {
+        change: "replace",
+        rules: [{ kind: "length", min: 3, max: 63 }, { kind: "pattern", pattern: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, allowed: "lowercase letters, digits and -, starting and ending with a letter or digit" }],
+        source: `${OSS_BUCKET} (schema: ForceNew, StringLenBetween(3, 63)); PutBucket bucket naming`,
+      },
+      forceDestroy: { change: "update", source: `${OSS_BUCKET} (schema Default false; read only on delete: state only)` },
+      serverSideEncryptionRule: {
+        change: "update",
+        rules: [{ kind: "value", allowed: "sseAlgorithm AES256, KMS or SM4", check: (v) => (/^(AES256|KMS|SM4)$/.test(String((v as { sseAlgorithm?: unknown })?.sseAlgorithm)) ? undefined : "other algorithm") }],
+        source: `${OSS_BUCKET} (schema ValidateFunc; Update: PutBucketEncryption)`,
+      },
+      tags: tagsProperty(`${OSS_BUCKET} (tagsSchema; Update: PutBucketTags); website/docs/r/oss_bucket.html.markdown tags: no more than 10`, OSS_TAG_LIMITS),
+      versioning: { change: "update", source: `${OSS_BUCKET} (schema ValidateFunc Enabled/Suspended; Update: PutBucketVersioning)`, note: "once enabled, versioning can only be suspended" },
+    },
+  },
+
+  "alicloud:oss/bucketAcl:BucketAcl": {
+    upstream: "alicloud_oss_bucket_acl",
+    provider: "alicloud",
+    properties: {
+      acl: { change: "update", required: true, rules: [{ kind: "oneOf", values: ["private", "public-read", "public-read-write"] }], source: `${OSS_ACL} (schema: Required; Update: PutBucketAcl)` },
+      bucket: { change: "replace", required: true, source: `${OSS_ACL} (schema: Required, ForceNew)` },
+    },
+  },
+
+  "alicloud:ram/user:User": {
+    upstream: "alicloud_ram_user",
+    provider: "alicloud",
+    properties: {
+      comments: { change: "update", rules: [{ kind: "length", min: 0, max: 128 }], source: `${RAM_USER} (schema StringLenBetween(0, 128); Update: UpdateUser)` },
+      name: {
+        change: "update",
+        required: true,
+        rules: [{ kind: "length", min: 1, max: 64 }, { kind: "pattern", pattern: /^[A-Za-z0-9._][A-Za-z0-9._-]*$/, allowed: "letters, digits, . _ -, not beginning with -" }],
+        source: `${RAM_USER} (schema Required; Update: UpdateUser NewUserName); website/docs/r/ram_user.html.markdown name: 1-64`,
+      },
+      tags: tagsProperty("@pulumi/alicloud 3.108.0 ram/user.d.ts (tags are newer than the stored provider snapshot; TagResources limits)"),
+    },
+  },
+
+  "alicloud:ram/policy:Policy": {
+    upstream: "alicloud_ram_policy",
+    provider: "alicloud",
+    properties: {
+      description: { change: "update", rules: [{ kind: "length", min: 1, max: 1024 }], source: `${RAM_POLICY} (Update: UpdatePolicyDescription); website/docs/r/ram_policy.html.markdown description: 1-1024` },
+      policyDocument: {
+        change: "update",
+        rules: [{ kind: "text", allowed: "a JSON policy document of at most 6144 characters", check: (v) => (v.length > 6144 ? `${v.length} characters` : isJson(v) ? undefined : "not JSON") }],
+        conflictsWith: ["document", "version", "statement"],
+        source: `${RAM_POLICY} (schema StringIsJSON, ConflictsWith document/version/statement; Update: CreatePolicyVersion, set as default); CreatePolicy PolicyDocument: at most 6144 characters`,
+        note: "each change adds a policy version; RAM keeps at most 5",
+      },
+      policyName: {
+        change: "replace",
+        rules: [{ kind: "length", min: 1, max: 128 }, { kind: "pattern", pattern: /^[A-Za-z0-9-]+$/, allowed: "letters, digits and -" }],
+        conflictsWith: ["name"],
+        source: `${RAM_POLICY} (schema: ForceNew, ConflictsWith name); website/docs/r/ram_policy.html.markdown policy_name`,
+      },
+      rotateStrategy: {
+        change: "update",
+        rules: [{ kind: "oneOf", values: ["None", "DeleteOldestNonDefaultVersionWhenLimitExceeded"] }],
+        source: `${RAM_POLICY} (schema ValidateFunc; read on the next version)`,
+      },
+      tags: tagsProperty(`${RAM_POLICY} (tagsSchema; Update: TagResources)`),
+    },
+    checks: [
+      {
+        id: "policy-rotation",
+        description: "a policy whose document the program changes rotates its versions (rotateStrategy DeleteOldestNonDefaultVersionWhenLimitExceeded), or its 6th change fails",
+        source: `${RAM_POLICY} (Update: CreatePolicyVersion with RotateStrategy); website/docs/r/ram_policy.html.markdown rotate_strategy (default None)`,
+        check: (i) => (i.policyDocument !== undefined && i.rotateStrategy !== "DeleteOldestNonDefaultVersionWhenLimitExceeded" ? [`rotateStrategy is ${i.rotateStrategy === undefined ? "unset (None)" : String(i.rotateStrategy)}`] : []),
+      },
+    ],
+  },
+
+  "alicloud:ram/userPolicyAttachment:UserPolicyAttachment": {
+    upstream: "alicloud_ram_user_policy_attachment",
+    provider: "alicloud",
+    properties: {
+      policyName: { change: "replace", required: true, source: `${RAM_ATTACH} (schema: Required, ForceNew)` },
+      policyType: { change: "replace", required: true, rules: [{ kind: "oneOf", values: ["System", "Custom"] }], source: `${RAM_ATTACH} (schema: Required, ForceNew, ValidateFunc)` },
+      userName: { change: "replace", required: true, source: `${RAM_ATTACH} (schema: Required, ForceNew)` },
+    },
+  },
+
+  "alicloud:ram/accessKey:AccessKey": {
+    upstream: "alicloud_ram_access_key",
+    provider: "alicloud",
+    properties: {
+      userName: { change: "replace", source: `${RAM_KEY} (schema: ForceNew)` },
+    },
+  },
+
+  "command:remote:Command": {
+    provider: "command",
+    properties: {
+      connection: { change: "update", required: true, source: `${COMMAND} (CommandInputs: connection, secret; no replaceOnChanges)` },
+      create: { change: "update", source: `${COMMAND_COMMON} (ResourceInputs.Create: run again on any input change when update is unset)` },
+      delete: { change: "update", source: `${COMMAND_COMMON} (ResourceInputs.Delete)` },
+      environment: {
+        change: "update",
+        source: `${COMMAND} (CommandInputs.Environment); provider/pkg/provider/remote/commandOutputs.go: each variable is an SSH env request, refused unless the server's AcceptEnv lists it`,
+        note: "the server must accept each variable (stock sshd: LANG LC_* only)",
+      },
+      stdin: { change: "update", source: `${COMMAND} (CommandInputs.Stdin)` },
+      triggers: { change: "replace", source: `${COMMAND_COMMON} (ResourceInputs.Triggers: provider:"replaceOnChanges")` },
+      update: { change: "update", source: `${COMMAND_COMMON} (ResourceInputs.Update: run instead of create on changes)` },
+    },
+  },
+
+  "pulumi:providers:docker": {
+    provider: "docker",
+    properties: {
+      host: { change: "update", source: `${DOCKER_PROVIDER} (host: Required, DOCKER_HOST default); provider configuration has no ForceNew, so a change re-configures, it replaces nothing` },
+      registryAuth: { change: "update", source: `${DOCKER_PROVIDER} (registry_auth: address Required, StringIsNotEmpty)` },
+      sshOpts: { change: "update", source: `${DOCKER_PROVIDER} (ssh_opts: list of extra ssh options, DOCKER_SSH_OPTS default)` },
+    },
+  },
+
+  "docker:index/remoteImage:RemoteImage": {
+    upstream: "docker_image",
+    provider: "docker",
+    properties: {
+      keepLocally: { change: "update", source: `${DOCKER_IMAGE} (keep_locally: not ForceNew, read on delete: state only)` },
+      name: { change: "replace", required: true, rules: [{ kind: "pattern", pattern: IMAGE_REF, allowed: "an image reference [registry/]name[:tag][@digest]" }], source: `${DOCKER_IMAGE} (name: Required, ForceNew)` },
+    },
+  },
+
+  "docker:index/container:Container": {
+    upstream: "docker_container",
+    provider: "docker",
+    properties: {
+      destroyGraceSeconds: { change: "update", source: `${DOCKER_CONTAINER} (destroy_grace_seconds: not ForceNew, not in Update: state only, used on delete)` },
+      healthcheck: {
+        change: "update",
+        source: `${DOCKER_CONTAINER} (healthcheck: not ForceNew); ${DOCKER_CONTAINER_FUNCS} (resourceDockerContainerUpdate does not apply it)`,
+        note: "state only: the running container keeps its old health check",
+      },
+      image: { change: "replace", required: true, source: `${DOCKER_CONTAINER} (image: Required, ForceNew)` },
+      labels: { change: "replace", source: `${DOCKER_CONTAINER} (labels: ForceNew)` },
+      logDriver: { change: "replace", source: `${DOCKER_CONTAINER} (log_driver: ForceNew)` },
+      logOpts: { change: "replace", source: `${DOCKER_CONTAINER} (log_opts: ForceNew)` },
+      mustRun: { change: "update", source: `${DOCKER_CONTAINER_FUNCS} (resourceDockerContainerUpdate: must_run false -> true starts the container)` },
+      name: {
+        change: "replace",
+        required: true,
+        rules: [{ kind: "pattern", pattern: /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, allowed: "a Docker container name: [a-zA-Z0-9][a-zA-Z0-9_.-]+" }],
+        source: `${DOCKER_CONTAINER} (name: Required, ForceNew); the Docker daemon's container name pattern`,
+      },
+      networkMode: { change: "replace", source: `${DOCKER_CONTAINER} (network_mode: ForceNew, default bridge)` },
+      restart: {
+        change: "update",
+        rules: [{ kind: "oneOf", values: ["no", "on-failure", "always", "unless-stopped"] }],
+        source: `${DOCKER_CONTAINER} (restart: ValidateDiagFunc); ${DOCKER_CONTAINER_FUNCS} (resourceDockerContainerUpdate: ContainerUpdate with the restart policy)`,
+      },
+      uploads: { change: "replace", source: `${DOCKER_CONTAINER} (upload: ForceNew)` },
+      volumes: { change: "replace", source: `${DOCKER_CONTAINER} (volumes: ForceNew)` },
     },
   },
 };
@@ -409,6 +818,10 @@ export function checkRule(rule: Rule, value: unknown): string | undefined {
       const bad = rule.check(v);
       return bad === undefined ? undefined : `${rule.allowed} (${bad})`;
     }
+    case "value": {
+      const bad = rule.check(v);
+      return bad === undefined ? undefined : `${rule.allowed} (${bad})`;
+    }
     case "base64Bytes": {
       const n = typeof v === "string" ? Buffer.from(v, "utf8").toString("base64").length : 0;
       return n <= rule.max ? undefined : `at most ${rule.max} bytes base64-encoded (has ${n})`;
@@ -451,7 +864,7 @@ export function checkInputs(typeToken: string, inputs: Record<string, unknown>):
     if (pc.required && values[prop] === undefined && !(prop in inputs)) out.push({ type: typeToken, property: prop, allowed: "required", source: pc.source });
   }
   for (const c of contract.checks ?? []) {
-    for (const msg of c.check(values)) out.push({ type: typeToken, allowed: `${c.description}: ${msg}`, source: c.source });
+    for (const msg of c.check(values)) out.push({ type: typeToken, check: c.id, allowed: `${c.description}: ${msg}`, source: c.source });
   }
   return out;
 }
