@@ -97,17 +97,24 @@ function tagProblems(i: SpecContractInputs): SettingProblem[] {
       out.push({
         setting: TAGS,
         given: `${userKeys.length} tags`,
-        allowed: `at most ${Math.max(0, room)} tags: ${where} take at most ${limits.maxCount}, and ${own} are the stack's own (${[...managed, ...(withProgramTags ? PROGRAM_TAG_KEYS : [])].join(", ")})${where === "the OSS bucket" ? "; or createBucket: false with an existing bucket" : ""}`,
+        allowed: `at most ${Math.max(0, room)} tags: ${limits.maxCount} per resource on ${where}, ${own} of them the stack's own (${[...managed, ...(withProgramTags ? PROGRAM_TAG_KEYS : [])].join(", ")})${where === "the OSS bucket" ? "; or createBucket: false with an existing bucket" : ""}`,
       });
     }
-    for (const [k, v] of Object.entries(i.tags)) {
-      const isUser = userKeys.includes(k);
+  }
+  // One problem per tag, with what each kind of resource refuses about it.
+  for (const [k, v] of Object.entries(i.tags)) {
+    const isUser = userKeys.includes(k);
+    const bad: string[] = [];
+    for (const [where, limits] of limitsFor) {
       if (isUser && limits === ECS_TAG_LIMITS && refusedByBuildTags(k, v)) continue;
-      const bad = checkTags({ [k]: v }, { ...limits, maxCount: Infinity });
-      if (bad.length === 0) continue;
-      const setting = isUser ? TAGS : (MANAGED_TAG_SETTING[k] ?? TAGS);
-      out.push({ setting, given: isUser ? `${k}=${v}` : v, allowed: `tags ${where} accept: ${bad.join("; ")}` });
+      for (const b of checkTags({ [k]: v }, { ...limits, maxCount: Infinity })) {
+        const text = `${b} (${where})`;
+        if (!bad.some((x) => x.startsWith(b))) bad.push(text);
+      }
     }
+    if (bad.length === 0) continue;
+    const setting = isUser ? TAGS : (MANAGED_TAG_SETTING[k] ?? TAGS);
+    out.push({ setting, given: isUser ? `${k}=${v}` : v, allowed: `a tag the API accepts: ${bad.join("; ")}` });
   }
   return out;
 }

@@ -9,7 +9,7 @@
 import { CONTRACTS, checkInputs, ContractProblem } from "../../components/contracts/providers";
 import { derivedNames, nameInputsOf } from "../../components/contracts/names";
 import { buildSpec } from "../../components/spec/buildSpec";
-import { SETTING_NAMES, SETTINGS } from "../../components/spec/settings";
+import { SETTING_NAMES, SETTINGS, SettingName } from "../../components/spec/settings";
 import { defaultProjectDir, listStacks, OfflineRun, runOffline } from "../../tools/offline";
 
 /**
@@ -144,8 +144,8 @@ describe("provider contracts over every stack and variant", () => {
   it("the names the program registers are the names the spec validator checks", () => {
     for (const { label, run } of runs) {
       // As components/config/stackConfig.ts reads them: empty means unset, secrets only as "set".
-      const values: Record<string, string> = {};
-      const secretsSet = new Set<string>();
+      const values: Partial<Record<SettingName, string>> = {};
+      const secretsSet = new Set<SettingName>();
       for (const name of SETTING_NAMES) {
         const v = run.config[`${run.project}:${name}`];
         if (v === undefined || v.trim() === "" || v.trim() === "[]") continue;
