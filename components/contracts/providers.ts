@@ -26,6 +26,7 @@ export const SOURCES = {
   alicloudApi: "Alibaba Cloud API reference (help.aliyun.com / alibabacloud.com), where the provider leaves validation to the API",
   docker: "kreuzwerker/terraform-provider-docker v4.5.x (@pulumi/docker 5.2.0)",
   command: "pulumi/pulumi-command tag v1.2.1 (@pulumi/command 1.2.1)",
+  program: "this repository (dynamic providers the program defines itself)",
 } as const;
 
 /** One check on one input value. */
@@ -695,6 +696,19 @@ export const CONTRACTS: Record<string, ResourceContract> = {
       keepLocally: { change: "update", source: `${DOCKER_IMAGE} (keep_locally: not ForceNew, read on delete: state only)` },
       name: { change: "replace", required: true, rules: [{ kind: "pattern", pattern: IMAGE_REF, allowed: "an image reference [registry/]name[:tag][@digest]" }], source: `${DOCKER_IMAGE} (name: Required, ForceNew)` },
     },
+  },
+
+  "pulumi-nodejs:dynamic/ceresdb:BootstrapLock": {
+    provider: "program",
+    properties: Object.fromEntries(
+      ["__provider", "clusterName", "initialClusterToken", "nodeCount", "shardTotal", "storageRootPath", "topology"].map((k) => [
+        k,
+        {
+          change: "update",
+          source: "components/cluster/bootstrapLock.ts (no diff: the dynamic provider's default diff updates in place; check refuses changes CeresMeta would ignore)",
+        } satisfies PropertyContract,
+      ]),
+    ),
   },
 
   "docker:index/container:Container": {
