@@ -188,6 +188,9 @@ const RAM_KEY = "alicloud/resource_alicloud_ram_access_key.go";
 const COMMAND = "provider/pkg/provider/remote/command.go";
 const COMMAND_COMMON = "provider/pkg/provider/common/inputs.go";
 const DOCKER_PROVIDER = "internal/provider/provider.go";
+/** Why a provider's configuration change replaces nothing. */
+const BRIDGE_DIFF_CONFIG =
+  "pulumi/pulumi-terraform-bridge pkg/tfbridge/provider.go (DiffConfig: a config change replaces the provider, and with it its resources, only for ForcesProviderReplace, which pulumi/pulumi-docker provider/resources.go does not set)";
 const DOCKER_IMAGE = "internal/provider/resource_docker_image.go";
 const DOCKER_CONTAINER = "internal/provider/resource_docker_container.go";
 const DOCKER_CONTAINER_FUNCS = "internal/provider/resource_docker_container_funcs.go";
@@ -683,9 +686,9 @@ export const CONTRACTS: Record<string, ResourceContract> = {
   "pulumi:providers:docker": {
     provider: "docker",
     properties: {
-      host: { change: "update", source: `${DOCKER_PROVIDER} (host: Required, DOCKER_HOST default); provider configuration has no ForceNew, so a change re-configures, it replaces nothing` },
-      registryAuth: { change: "update", source: `${DOCKER_PROVIDER} (registry_auth: address Required, StringIsNotEmpty)` },
-      sshOpts: { change: "update", source: `${DOCKER_PROVIDER} (ssh_opts: list of extra ssh options, DOCKER_SSH_OPTS default)` },
+      host: { change: "update", source: `${DOCKER_PROVIDER} (host: Required, DOCKER_HOST default); ${BRIDGE_DIFF_CONFIG}` },
+      registryAuth: { change: "update", source: `${DOCKER_PROVIDER} (registry_auth: address Required, StringIsNotEmpty); ${BRIDGE_DIFF_CONFIG}` },
+      sshOpts: { change: "update", source: `${DOCKER_PROVIDER} (ssh_opts: list of extra ssh options, DOCKER_SSH_OPTS default); ${BRIDGE_DIFF_CONFIG}` },
     },
   },
 
