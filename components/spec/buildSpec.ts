@@ -32,6 +32,7 @@ import {
   ZoneSpec,
 } from "./types";
 import { isSupportedVersion, SUPPORTED_VERSIONS, traitsOf } from "./versions";
+import { specContractProblems } from "../contracts/specRules";
 
 /** What buildSpec reads: the raw settings, with secrets reduced to "is it set". */
 export interface SettingsInput {
@@ -344,6 +345,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
     problem(suppliedKeyId === undefined ? "ossAccessKeyId" : "ossAccessKeySecret", undefined, "ossAccessKeyId and the secret ossAccessKeySecret go together (or neither, to use a per-stack RAM user)");
   }
 
+  // Provider rules reachable through settings: derived names and every resource's tags.
+  problems.push(...specContractProblems({ project: input.project, stack: input.stack, prefix: name, prefixGiven: input.values.resourcePrefix !== undefined, bucket, bucketPrefix: prefix, zoneIds, metaCount: metaCount ?? 0, nodeCount: nodeCount ?? 0, createVpc: vpcId === undefined, createSwitches: vswitchIds === undefined, createNatGateway: natGateway && vpcId === undefined && !assignPublicIp, createBucket, ramUser: suppliedKeyId === undefined, userTags: userTags ?? {}, tags, reported: problems }));
+
   if (problems.length > 0) return { ok: false, problems };
 
   // Everything below only runs on valid settings, so the non-null assertions hold.
@@ -477,9 +481,7 @@ function buildTags(
     }
     tags[k] = v;
   }
-  if (Object.keys(tags).length + MANAGED_TAG_KEYS.length > 20) {
-    problem("tags", String(Object.keys(tags).length), `at most ${20 - MANAGED_TAG_KEYS.length} tags (Alibaba Cloud allows 20 per resource, ${MANAGED_TAG_KEYS.length} are the stack's own)`);
-  }
+  // How many fit is checked with every resource's own tags counted (components/contracts/specRules.ts).
   tags["managed-by"] = "ceresdb-cluster";
   tags["stack"] = managed.stack;
   if (managed.environment) tags["environment"] = managed.environment;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import { ClusterSpec } from "../spec/types";
+import { ramUserComments } from "../contracts/names";
 import { ossPolicyDocument } from "./ossPolicy";
 
 export interface StorageArgs {
@@ -59,7 +60,7 @@ export class Storage extends pulumi.ComponentResource {
     } else {
       const user = new alicloud.ram.User(
         `${name}-oss-user`,
-        { name: `${spec.name}-oss`, comments: `CeresDB nodes of ${spec.project}/${spec.stack}: OSS ${st.bucket}/${st.prefix} only`, tags: spec.tags },
+        { name: `${spec.name}-oss`, comments: ramUserComments(spec.project, spec.stack, st.bucket, st.prefix), tags: spec.tags },
         { parent: this },
       );
       const policy = new alicloud.ram.Policy(
