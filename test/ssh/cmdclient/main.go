@@ -1,9 +1,8 @@
 // cmdclient runs one command over SSH the way pulumi-command v1.2.1's remote.Command does
-// Build: cd test/ssh/cmdclient && go build -o /tmp/cmdclient . ; run: /tmp/cmdclient -host IP -key KEY [-env K=V] < script
 // (provider/pkg/provider/remote/{connection,commandOutputs}.go at tag v1.2.1), so tests can run
 // the stack's rendered commands against a real sshd and see the failures the provider would.
 //
-// Usage: cmdclient -host IP -user root -key KEYFILE [-hostkey 'ssh-ed25519 AAAA...']
+// Build: go build -o /tmp/cmdclient . (in this directory). Usage: cmdclient -host IP -user root -key KEYFILE [-hostkey 'ssh-ed25519 AAAA...']
 //
 //	[-proxy-host IP -proxy-user U -proxy-hostkey LINE] [-env K=V ...] [-prev-stdout S] < command
 //
