@@ -88,15 +88,18 @@ function pinnedHostKeyOpts(publicKey: string, percent = "%"): string[] {
  * string runs under `sh -c` and has its own `%` tokens, hence the quoting and `%%H`.
  */
 export function dockerSshOpts(access: AccessSpec, hostPublicKey: pulumi.Input<string>): pulumi.Output<string[]> {
-  return pulumi.output(hostPublicKey).apply((hostKey) => {
-    const opts = [...pinnedHostKeyOpts(hostKey), "-o", "ServerAliveInterval=15", "-o", "ConnectTimeout=20"];
-    const b = access.bastion;
-    if (b) {
-      const jump = ["ssh", ...pinnedHostKeyOpts(b.hostKey, "%%"), "-o", "ConnectTimeout=20", "-W", "%h:%p", "-p", String(b.port), "-l", b.user, "--", b.host];
-      opts.push("-o", `ProxyCommand=${jump.map((w) => (/^[A-Za-z0-9_.,:=%/@+-]+$/.test(w) ? w : shQuote(w))).join(" ")}`);
-    }
-    return opts;
-  });
+  return pulumi.output(hostPublicKey).apply((hostKey) => dockerSshOptions(access, hostKey));
+}
+
+/** dockerSshOpts for a known host key (pure; test/ssh/run.ts runs these with the real `ssh`). */
+export function dockerSshOptions(access: AccessSpec, hostPublicKey: string): string[] {
+  const opts = [...pinnedHostKeyOpts(hostPublicKey), "-o", "ServerAliveInterval=15", "-o", "ConnectTimeout=20"];
+  const b = access.bastion;
+  if (b) {
+    const jump = ["ssh", ...pinnedHostKeyOpts(b.hostKey, "%%"), "-o", "ConnectTimeout=20", "-W", "%h:%p", "-p", String(b.port), "-l", b.user, "--", b.host];
+    opts.push("-o", `ProxyCommand=${jump.map((w) => (/^[A-Za-z0-9_.,:=%/@+-]+$/.test(w) ? w : shQuote(w))).join(" ")}`);
+  }
+  return opts;
 }
 
 /**
