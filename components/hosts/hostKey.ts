@@ -49,7 +49,8 @@ export function generateHostKey(comment = "ceresdb-cluster"): HostKeyPair {
   };
 }
 
-const hostKeyProvider: pulumi.dynamic.ResourceProvider = {
+/** Exported for the test that serializes it as Pulumi does. */
+export const hostKeyProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     const key = generateHostKey(`ceresdb-cluster ${inputs.slot}`);
     return { id: `${inputs.slot}`, outs: { slot: inputs.slot, ...key } };

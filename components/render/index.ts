@@ -18,3 +18,11 @@ export {
 } from "./cloudInit";
 export { renderMetaBootstrapGuard } from "./metaGuard";
 export type { GuardOptions } from "./metaGuard";
+export {
+  renderHostReadyCheck,
+  renderGateRunning,
+  renderGateHealthy,
+  withTriggerLine,
+  HOST_READY_WAIT_SECONDS,
+  GATE_RUNNING_WAIT_SECONDS,
+} from "./remoteCommands";
