@@ -8,6 +8,7 @@ import { ServerNode } from "../server/serverNode";
 import { ClusterSecrets, ClusterSpec } from "../spec/types";
 import { Storage } from "../storage/storage";
 import { faultTolerance } from "../topology/addressing";
+import { traitsOf } from "../spec/versions";
 
 /** Secret stack settings, as the stack config returns them (secret Outputs). */
 export interface ClusterSecretInputs {
@@ -131,8 +132,11 @@ export function clusterOutputs(spec: ClusterSpec, bucket: pulumi.Input<string>) 
     metaHttpEndpoints: spec.meta.map((m) => `http://${m.host.privateIp}:${p.metaHttp}`),
     metaFaultTolerance: faultTolerance(spec.meta.length),
     grpcEndpoints: nodeIps.map((ip) => `${ip}:${p.grpc}`),
-    httpEndpoints: nodeIps.map((ip) => `http://${ip}:${p.http}`),
     mysqlEndpoints: nodeIps.map((ip) => `${ip}:${p.mysql}`),
+    /** Empty before v1.2.6, which has no PostgreSQL server. */
+    postgresqlEndpoints: traitsOf(spec.version).postgresql ? nodeIps.map((ip) => `${ip}:${p.postgresql}`) : [],
+    /** Not a client endpoint: reachable from the nodes, adminCidrs and monitoring only (it serves the config, secrets included). */
+    adminHttpEndpoints: nodeIps.map((ip) => `http://${ip}:${p.http}`),
     bucket,
     bucketPrefix: spec.storage.prefix,
     ossEndpoint: spec.storage.endpoint,

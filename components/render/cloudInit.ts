@@ -11,6 +11,7 @@ import YAML from "yaml";
 import { ClusterSpec, HostSpec } from "../spec/types";
 import { HOST_DATA_MOUNT, META_PATHS, SERVER_PATHS } from "../spec/paths";
 import { RenderError, commentBlock, shQuote } from "./common";
+import { LOGROTATE_CONFIG_PATH, renderLogrotate } from "./logrotate";
 
 /** Written only after `docker info` succeeds; the readiness gate polls for it over SSH. */
 export const HOST_READY_MARKER = "/var/lib/ceresdb-cluster/host-ready";
@@ -167,7 +168,11 @@ export function renderCloudInit(
 ): string {
   const script = renderHostSetupScript(spec, host, role, dataDiskId);
   const doc = {
-    write_files: [{ path: HOST_SETUP_SCRIPT, permissions: "0755", owner: "root:root", content: script }],
+    write_files: [
+      { path: HOST_SETUP_SCRIPT, permissions: "0755", owner: "root:root", content: script },
+      // logrotate skips config files that others can write.
+      { path: LOGROTATE_CONFIG_PATH, permissions: "0644", owner: "root:root", content: renderLogrotate(role) },
+    ],
     runcmd: [[HOST_SETUP_SCRIPT]],
     // The host slot's pinned key (components/hosts/hostKey.ts). cloud-init's cc_ssh deletes the
     // image's host keys (ssh_deletekeys, default true) and, given ssh_keys, writes these and

@@ -17,6 +17,7 @@ export {
   DISK_WAIT_SECONDS,
 } from "./cloudInit";
 export { renderMetaBootstrapGuard } from "./metaGuard";
+export { renderLogrotate, rotatedLogFiles, LOGROTATE_CONFIG_PATH } from "./logrotate";
 export type { GuardOptions } from "./metaGuard";
 export {
   renderHostReadyCheck,

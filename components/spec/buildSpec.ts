@@ -178,6 +178,18 @@ export function buildSpec(input: SettingsInput): BuildResult {
   if (walType === "Kafka" && wal?.type === "Kafka" && wal.brokers.length > 1 && traitsOf(version).kafkaBrokersKey === "boost_broker") {
     problem("kafkaBrokers", JSON.stringify(wal.brokers), `one broker with ${version} (its config takes a single boost_broker); v1.2.4+ takes a list`);
   }
+  if (wal?.type === "Kafka" && environment !== undefined) {
+    // CeresDB creates its WAL topics with create_replication_factor, default 1
+    // (components/message_queue/src/kafka/config.rs, v1.2.2..v1.2.7): one lost broker, lost WAL.
+    const least = { prod: 3, staging: 2, test: 1 }[environment];
+    if (wal.replicationFactor < least) {
+      const raw = r.raw("kafkaReplicationFactor")?.trim();
+      const given = raw !== undefined && raw !== "0" ? raw : `0 (min(3, ${wal.brokers.length} kafkaBrokers) = ${wal.replicationFactor})`;
+      problem("kafkaReplicationFactor", given, `at least ${least} in ${environment}: with fewer replicas a lost broker loses WAL data. List at least ${least} kafkaBrokers, or set kafkaReplicationFactor if the Kafka cluster has more brokers than listed`);
+    } else if (wal.replicationFactor === 1) {
+      warnings.push(`ceresdb:kafkaReplicationFactor is 1: WAL topics have a single replica, so losing that broker loses WAL data.`);
+    }
+  }
   if (topology === "dynamic" && walType === "RocksDB") {
     problem("topology", "dynamic", "static with the RocksDB WAL: dynamic topology moves shards between nodes, and a local WAL does not move with them (data loss). Use walType Obkv or Kafka for dynamic");
   }
@@ -515,12 +527,19 @@ function buildWal(
       if (r.has(n) || secretsSet.has(n)) warnings.push(`${qualified(n)} is set but unused: walType is ${wal}.`);
     }
   };
+  // Pulumi.yaml declares its default 0, which the CLI passes on like a value: only another value is "set".
+  const unusedFactor = (wal: string) => {
+    const v = r.raw("kafkaReplicationFactor");
+    if (v !== undefined && v.trim() !== "0") warnings.push(`${qualified("kafkaReplicationFactor")} is set but unused: walType is ${wal}.`);
+  };
   switch (walType) {
     case "RocksDB":
       unused([...obkvSettings, "kafkaBrokers"], walType);
+      unusedFactor(walType);
       return { type: "RocksDB" };
     case "Obkv": {
       unused(["kafkaBrokers"], walType);
+      unusedFactor(walType);
       const paramUrl = r.optionalString("obkvParamUrl");
       if (paramUrl === undefined || !/^https?:\/\/\S+$/.test(paramUrl)) {
         problem("obkvParamUrl", paramUrl, "the OBKV config server URL (http://...), required for walType Obkv");
@@ -542,7 +561,9 @@ function buildWal(
         const m = RE.hostPort.exec(b);
         if (!m || !m[2] || Number(m[2]) > 65535) problem("kafkaBrokers", b, "brokers as host:port");
       }
-      return { type: "Kafka", brokers: brokers ?? [] };
+      const factor = r.integer("kafkaReplicationFactor", 0, 32767); // an i16 in CeresDB
+      const replicationFactor = factor === undefined || factor === 0 ? Math.min(3, Math.max(1, brokers?.length ?? 0)) : factor;
+      return { type: "Kafka", brokers: brokers ?? [], replicationFactor };
     }
     default:
       return undefined;

@@ -123,17 +123,17 @@ export const SETTINGS = {
   clientCidrs: {
     type: "array",
     default: [],
-    description: "CIDRs allowed to reach the CeresDB client ports (gRPC, HTTP, MySQL, PostgreSQL). Empty: the VPC CIDR.",
+    description: "CIDRs allowed to reach the CeresDB client ports (gRPC, MySQL, PostgreSQL), never its HTTP port (it serves the config, secrets included). Empty: the VPC CIDR.",
   },
   adminCidrs: {
     type: "array",
     default: [],
-    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement). The bastion is always allowed. Never 0.0.0.0/0.",
+    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement) and the CeresDB HTTP port (admin, metrics). The bastion is always allowed. Never 0.0.0.0/0.",
   },
   allowPublicAccess: {
     type: "boolean",
     default: false,
-    description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH and the CeresMeta ports are never opened to the internet.",
+    description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH, the CeresDB HTTP port and the CeresMeta ports are never opened to the internet.",
   },
   natGateway: {
     type: "boolean",
@@ -203,7 +203,7 @@ export const SETTINGS = {
   nodeDataDiskSizeGb: {
     type: "integer",
     default: 100,
-    description: "Data disk size (GiB) of each CeresDB host (WAL, disk cache, logs).",
+    description: "Data disk size (GiB) of each CeresDB host: RocksDB WAL (max(20, 30%)), logs (10), a tenth kept free, and the SST disk cache in the rest (none if under 1 GiB).",
   },
   dataDiskCategory: {
     type: "string",
@@ -285,6 +285,11 @@ export const SETTINGS = {
   kafkaBrokers: {
     type: "array",
     description: "Kafka bootstrap brokers as host:port. Required for the Kafka WAL.",
+  },
+  kafkaReplicationFactor: {
+    type: "integer",
+    default: 0,
+    description: "Replication factor of the WAL topics CeresDB creates in Kafka (topic_management.create_replication_factor; CeresDB's own default is 1, so one lost broker loses WAL data). 0: min(3, number of kafkaBrokers). Prod needs at least 3, staging at least 2.",
   },
 } as const satisfies Record<string, SettingDecl>;
 

@@ -63,10 +63,15 @@ export interface NetworkSpec {
   vpcCidr: string;
   /** Zones in placement order; hosts are spread round-robin over them. */
   zones: ZoneSpec[];
-  /** CIDRs allowed to reach the CeresDB client ports (gRPC, HTTP, MySQL, PostgreSQL). */
+  /** CIDRs allowed to reach the CeresDB client ports (gRPC, MySQL, PostgreSQL); never the HTTP port. */
   clientCidrs: string[];
-  /** CIDRs allowed to SSH to the hosts (besides the bastion). */
+  /** CIDRs allowed to SSH to the hosts (besides the bastion) and to reach the HTTP ports. */
   adminCidrs: string[];
+  /**
+   * CIDRs of a monitoring source (e.g. Prometheus scraping `/metrics`) allowed to reach the CeresDB
+   * HTTP port. No setting fills it yet; a future `ceresdb:monitoringCidrs` only has to set it.
+   */
+  monitoringCidrs?: string[];
   /** Give hosts a public IP (test stacks without a bastion). */
   assignPublicIp: boolean;
   /** Create a NAT gateway + EIP + SNAT so private hosts can pull images and packages. */
@@ -122,7 +127,12 @@ export type WalSpec =
       fullUserName: string;
       sysUserName: string;
     }
-  | { type: "Kafka"; brokers: string[] };
+  | {
+      type: "Kafka";
+      brokers: string[];
+      /** Replication factor of the WAL topics CeresDB creates (`topic_management.create_replication_factor`). */
+      replicationFactor: number;
+    };
 
 export interface StorageSpec {
   /** OSS bucket name. */
