@@ -97,6 +97,11 @@ export const SETTINGS = {
     default: [],
     description: "Indexes of CeresMeta members being re-added to a running cluster after they were lost (rendered with initial-cluster-state = existing). See the member replacement procedure.",
   },
+  replaceHosts: {
+    type: "array",
+    default: [],
+    description: "Host names (meta-0, node-3, ...) whose replacement is intended: their ECS deletion protection is turned off, so a later pulumi up may replace them. Without it, a change that replaces a protected host is refused at preview. See Operating the cluster.",
+  },
   // --- Network ---------------------------------------------------------------------------
   zones: {
     type: "array",
@@ -159,7 +164,11 @@ export const SETTINGS = {
   sshPublicKey: {
     type: "string",
     required: true,
-    description: "OpenSSH public key installed on every host (ssh-ed25519 or ssh-rsa).",
+    description: "OpenSSH public key installed on every host: ssh-rsa (2048 bits or more) or ecdsa-sha2-nistp256/384/521. ECS ImportKeyPair does not take ssh-ed25519. Changing it rotates the key; see Operating the cluster.",
+  },
+  sshRetiringPublicKey: {
+    type: "string",
+    description: "During a key rotation only: the previous sshPublicKey, kept in every host's authorized_keys until the new private key is in use. Unset after the rotation; see Operating the cluster.",
   },
   sshPrivateKey: {
     type: "string",
