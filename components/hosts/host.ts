@@ -4,7 +4,7 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import { HOST_READY_MARKER, hostRevision, renderCloudInit } from "../render/cloudInit";
 import { renderHostApplyCommand } from "../render/hostApply";
-import { dataDiskSpecInputs, instanceSpecInputs } from "./hostInputs";
+import { dataDiskSpecInputs, instanceSpecInputs, REPLACE_REQUESTED_TAG } from "./hostInputs";
 import { HostLock, hostLockInputs } from "./hostLock";
 import { ClusterSpec, HostSpec } from "../spec/types";
 import { dockerHost, dockerSshOpts, sshConnection } from "./ssh";
@@ -92,7 +92,7 @@ export class Host extends pulumi.ComponentResource {
         securityGroups: args.securityGroupIds,
         keyName: args.keyPairName,
         userData,
-        tags,
+        tags: host.deletionProtection === spec.protection.deletionProtection ? tags : { ...tags, [REPLACE_REQUESTED_TAG]: "true" },
         volumeTags: tags,
       },
       {
