@@ -2,12 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
-import { HOST_READY_MARKER, hostRevision, renderCloudInit } from "../render/cloudInit";
+import { hostRevision, renderCloudInit } from "../render/cloudInit";
 import { renderHostApplyCommand } from "../render/hostApply";
 import { dataDiskSpecInputs, instanceSpecInputs, REPLACE_REQUESTED_TAG } from "./hostInputs";
 import { HostLock, hostLockInputs } from "./hostLock";
+import { renderHostReadyCheck } from "../render/remoteCommands";
 import { ClusterSpec, HostSpec } from "../spec/types";
-import { dockerHost, dockerSshOpts, sshConnection } from "./ssh";
+import { HostKey } from "./hostKey";
+import { dockerHost, dockerSshOpts, sshConnection, triggeredScript } from "./ssh";
 
 export type HostRole = "meta" | "server";
 
@@ -58,6 +60,8 @@ export class Host extends pulumi.ComponentResource {
   readonly docker: docker.Provider;
   /** Runs the current host setup script on the host (creation, and every change of the script). */
   readonly setup: command.remote.Command;
+  /** The host slot's pinned public host key (see hostKey.ts). */
+  readonly hostPublicKey: pulumi.Output<string>;
   /**
    * Changes whenever the host itself changes (replaced, resized), so the service gate on it runs
    * its health wait then too, not only when the container changes.
@@ -82,7 +86,14 @@ export class Host extends pulumi.ComponentResource {
       { parent: this, protect, dependsOn: [lock] },
     );
 
-    const userData = disk.id.apply((diskId) => renderCloudInit(spec, host, role, diskId));
+    // The slot's pinned host key: generated once, kept across instance replacements.
+    const hostKey = new HostKey(`${name}-hostkey`, { slot: host.name }, { parent: this });
+    // Secret as a whole: it carries the host's private key.
+    const userData = pulumi.secret(
+      pulumi
+        .all([disk.id, hostKey.publicKey, hostKey.privateKey])
+        .apply(([diskId, publicKey, privateKey]) => renderCloudInit(spec, host, role, diskId, { publicKey, privateKey })),
+    );
     const instance = new alicloud.ecs.Instance(
       name,
       {
@@ -103,6 +114,7 @@ export class Host extends pulumi.ComponentResource {
         // (see components/render/hostApply.ts); the setup command below applies it instead.
         ignoreChanges: ["imageId", "userData"],
         dependsOn: [lock, ...(args.after ?? [])],
+        additionalSecretOutputs: ["userData"],
       },
     );
 
@@ -114,14 +126,15 @@ export class Host extends pulumi.ComponentResource {
 
     // Where SSH (gates, Docker) connects: the public IP for public hosts without a bastion, else the private IP.
     const address = spec.network.assignPublicIp && !spec.access.bastion ? instance.publicIp : pulumi.output(host.privateIp);
-    this.connection = sshConnection(spec.access, address, args.sshPrivateKey);
+    this.connection = sshConnection(spec.access, address, args.sshPrivateKey, hostKey.publicKey);
     this.ready = new command.remote.Command(
       `${name}-ready`,
       {
         connection: this.connection,
         // cloud-init writes the marker only after the disk is mounted and `docker info` works.
-        create: `timeout 900 sh -c 'until [ -f ${HOST_READY_MARKER} ]; do sleep 5; done' || { echo "host ${host.name} not ready after 15 min; see /var/log/cloud-init-output.log" >&2; exit 1; }`,
-        environment: { INSTANCE_ID: instance.id, DISK_ATTACHMENT: attachment.id },
+        // Re-runs when the instance or the disk attachment changes.
+        create: triggeredScript(renderHostReadyCheck(host.name), { INSTANCE_ID: instance.id, DISK_ATTACHMENT: attachment.id }),
+        addPreviousOutputInEnv: false,
       },
       { parent: this, dependsOn: [attachment] },
     );
@@ -134,6 +147,7 @@ export class Host extends pulumi.ComponentResource {
         connection: this.connection,
         create: disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId)),
         update: disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId)),
+        addPreviousOutputInEnv: false,
       },
       { parent: this, dependsOn: [this.ready, disk] },
     );
@@ -142,7 +156,7 @@ export class Host extends pulumi.ComponentResource {
       `${name}-docker`,
       {
         host: dockerHost(spec.access, address),
-        sshOpts: dockerSshOpts(spec.access),
+        sshOpts: dockerSshOpts(spec.access, hostKey.publicKey),
         registryAuth: args.registryPassword
           ? [{ address: spec.images.registry, username: spec.images.registryUsername, password: args.registryPassword }]
           : undefined,
@@ -150,6 +164,7 @@ export class Host extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.ready, setup] },
     );
     this.setup = setup;
+    this.hostPublicKey = hostKey.publicKey;
 
     // The key pair is in it: a key_name change detaches and attaches key pairs and reboots the
     // instance (resource_alicloud_instance.go, Update, `d.HasChange("key_name")`:

@@ -26,7 +26,8 @@ const SETUP_EOF = "CERESDB_HOST_SETUP_EOF";
 export function renderHostApplyCommand(spec: ClusterSpec, host: HostSpec, role: "meta" | "server", dataDiskId: string): string {
   const script = renderHostSetupScript(spec, host, role, dataDiskId);
   if (script.split("\n").includes(SETUP_EOF)) throw new RenderError("host setup", `the script contains its own here-document end ${SETUP_EOF}`);
-  return `# ceresdb-cluster: apply the host setup of ${host.name} (${hostRevision(spec, host)}).
+  return `#!/bin/sh
+# ceresdb-cluster: apply the host setup of ${host.name} (${hostRevision(spec, host)}).
 # cloud-init runs user data only at first boot; this re-runs the same script whenever it changes.
 set -eu
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
@@ -65,8 +66,10 @@ export function renderNodeRollGate(spec: ClusterSpec, host: HostSpec, o: RollGat
   const timeout = o.timeoutSeconds ?? 1800;
   const poll = o.pollSeconds ?? 10;
   const remote = `cat ${HOST_REVISION_FILE} 2>/dev/null; curl -fsS --max-time 4 -o /dev/null ${o.healthUrl} && echo ceresdb-healthy`;
-  const create = `# ${host.name} host revision ${revision}: nothing to wait for when the node is first created.\ntrue\n`;
-  const update = `# ${host.name}: wait until the host runs revision ${revision} and CeresDB answers, before the next node changes.
+  // pulumi-command's local commands run under /bin/sh -c: POSIX sh.
+  const create = `#!/bin/sh\n# ${host.name} host revision ${revision}: nothing to wait for when the node is first created.\ntrue\n`;
+  const update = `#!/bin/sh
+# ${host.name}: wait until the host runs revision ${revision} and CeresDB answers, before the next node changes.
 set -u
 want=${sh(revision)}
 deadline=$(( $(date +%s) + ${timeout} ))

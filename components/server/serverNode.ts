@@ -67,12 +67,16 @@ export class ServerNode extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Reached like the Docker provider reaches the host: system ssh with its options and
-    // ssh-agent's key; at the fixed private IP (public hosts without a bastion: the public IP,
+    // Reached like the Docker provider reaches the host: system ssh with its options (the slot's
+    // pinned host key, the bastion) and ssh-agent's key; at the fixed private IP (public hosts without a bastion: the public IP,
     // known only once the instance exists, which the update needs and the creation does not).
     const address = spec.network.assignPublicIp && !spec.access.bastion ? this.host.publicIp : pulumi.output(node.host.privateIp);
-    const gate = address.apply((ip) =>
-      renderNodeRollGate(spec, node.host, { sshOptions: dockerSshOpts(spec.access), target: `${spec.access.sshUser}@${ip}`, healthUrl: `http://127.0.0.1:${spec.ports.http}/` }),
+    const gate = pulumi.all([address, dockerSshOpts(spec.access, this.host.hostPublicKey)]).apply(([ip, sshOptions]) =>
+      renderNodeRollGate(spec, node.host, {
+        sshOptions,
+        target: `${spec.access.sshUser}@${ip}`,
+        healthUrl: `http://127.0.0.1:${spec.ports.http}/`,
+      }),
     );
     this.rollGate = new command.local.Command(
       `${name}-roll`,

@@ -52,7 +52,7 @@ describe("dev (test class, public IPs)", () => {
       expect(setup.dependsOn).toEqual([`${host}-ready`, `${host}-data`]);
       expect(String(setup.inputs.update)).toBe(String(setup.inputs.create));
       // The script inside is the one cloud-init got at first boot (same renderer, same disk).
-      const cloudInit = YAML.parse(String(i.inputs.userData).replace(/^#cloud-config\n/, "")) as { write_files: { content: string }[] };
+      const cloudInit = YAML.parse(String(unwrapSecrets(i.inputs.userData)).replace(/^#cloud-config\n/, "")) as { write_files: { content: string }[] };
       expect(String(setup.inputs.create)).toContain(cloudInit.write_files[0].content);
       expect(cloudInit.write_files[0].content).toContain(`virtio-${String(disk.id).slice(2, 22)}`);
       // Docker is used only once the setup has run.
@@ -103,8 +103,9 @@ describe("dev (test class, public IPs)", () => {
   });
 
   test("the reboot of a key change is in the host revision, so each member's gate waits for health before the next member", () => {
-    const gate = (run: OfflineRun) => unwrapSecrets(named(run, "ceresdb-dev-meta-0-ceresmeta-gate").inputs.environment) as Record<string, string>;
-    expect(gate(rotated).HOST_REVISION).not.toBe(gate(dev).HOST_REVISION);
+    const gate = (run: OfflineRun) => String(unwrapSecrets(named(run, "ceresdb-dev-meta-0-ceresmeta-gate").inputs.update));
+    expect(gate(rotated)).not.toBe(gate(dev));
+    expect(gate(rotated)).toContain(String(byType(rotated, "alicloud:ecs/ecsKeyPair:EcsKeyPair")[0].inputs.keyPairName));
   });
 
   test("during a rotation the hosts keep the retiring key too", async () => {
@@ -193,7 +194,8 @@ describe("staging (protected, bastion, private hosts)", () => {
     const gate1 = named(staging, "ceresdb-staging-node-1-roll");
     const node1 = nodes.find((n) => n.parent === "ceresdb-staging-node-1-host")!;
     expect(String(gate1.inputs.update)).toContain(`'root@${node1.inputs.privateIp}'`);
-    expect(String(gate1.inputs.update)).toMatch(/ProxyJump=/);
+    expect(String(gate1.inputs.update)).toMatch(/ProxyCommand=/);
+    expect(String(gate1.inputs.update)).toContain("StrictHostKeyChecking=yes");
   });
 
   test("a new node instance type changes every node's roll gate, and no member's", async () => {

@@ -142,8 +142,8 @@ describe("the node roll gate", () => {
 
   test("passes shellcheck", () => {
     const g = gate();
-    expect(shellcheck(g.create, "bash")).toBe("");
-    expect(shellcheck(g.update, "bash")).toBe("");
+    expect(shellcheck(g.create, "sh")).toBe("");
+    expect(shellcheck(g.update, "sh")).toBe("");
   });
 
   /** Runs the update with a stand-in `ssh` that prints `answer` (what the host would). */
@@ -151,7 +151,7 @@ describe("the node roll gate", () => {
     const bin = tmp();
     const log = path.join(bin, "calls");
     fs.writeFileSync(path.join(bin, "ssh"), `#!/bin/sh\necho "$@" >> '${log}'\nprintf '%s\\n' '${answer.replace(/'/g, "")}'\n`, { mode: 0o755 });
-    const r = spawnSync("bash", ["-c", gate({ timeoutSeconds }).update], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8", timeout: 30_000 });
+    const r = spawnSync("sh", ["-c", gate({ timeoutSeconds }).update], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8", timeout: 30_000 });
     return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, calls: fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "" };
   }
 
