@@ -351,6 +351,9 @@ export const ecsDeletionProtection: ResourceRule = {
     const env = environmentOf(r.props);
     const v = r.props.deletionProtection;
     if (!isDurable(env) || isUnknown(v) || v === true) return [];
+    // Listed in ceresdb:replaceHosts: protection is off on purpose, for one replacement.
+    const tags = r.props.tags as Record<string, unknown> | undefined;
+    if (tags && !isUnknown(tags) && tags["ceresdb-replace-requested"] === "true") return [];
     return [`${r.name}: ECS instance in ${env} without deletionProtection: true`];
   },
 };

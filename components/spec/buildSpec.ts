@@ -33,6 +33,7 @@ import {
 } from "./types";
 import { isSupportedVersion, SUPPORTED_VERSIONS, traitsOf } from "./versions";
 import { specContractProblems } from "../contracts/specRules";
+import { ACCEPTED_KEYS_TEXT, keyPairNameFor, ParsedPublicKey, parsePublicKey } from "./sshKey";
 
 /** What buildSpec reads: the raw settings, with secrets reduced to "is it set". */
 export interface SettingsInput {
@@ -77,7 +78,6 @@ const RE = {
   vswitchId: /^vsw-[a-z0-9]+$/,
   instanceType: /^ecs\.[a-z0-9-]+\.[a-z0-9-]+$/,
   sshUser: /^[a-z_][a-z0-9_-]{0,31}$/,
-  sshPublicKey: /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/,
   hostPort: /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/,
   // The types pulumi-command v1.2.1 can verify against OpenSSH 8.8+: it offers only the pinned
   // key's own type (connection.go), and for ssh-rsa that is SHA-1 `ssh-rsa`, which sshd no longer accepts.
@@ -172,6 +172,15 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const shardTotal = r.integer("shardTotal", 1, MAX_SHARDS);
   if (shardTotal !== undefined && nodeCount !== undefined && shardTotal < nodeCount) {
     problem("shardTotal", String(shardTotal), `at least nodeCount (${nodeCount}), or some nodes would hold no shard`);
+  }
+  // Hosts whose deletion protection is turned off so they can be replaced (components/cluster/hostLock.ts).
+  const replaceHosts = r.stringList("replaceHosts") ?? [];
+  for (const h of replaceHosts) {
+    const m = /^(meta|node)-(\d+)$/.exec(h);
+    const count = m?.[1] === "meta" ? metaCount : nodeCount;
+    if (!m || (count !== undefined && Number(m[2]) >= count)) {
+      problem("replaceHosts", h, `host names of this stack: meta-0 to meta-${(metaCount ?? 1) - 1}, node-0 to node-${(nodeCount ?? 1) - 1}`);
+    }
   }
   const rejoin = r.integerList("rejoinMetaMembers");
   if (rejoin && metaCount !== undefined) {
@@ -285,8 +294,22 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const sshUser = r.string("sshUser");
   if (!RE.sshUser.test(sshUser)) problem("sshUser", sshUser, "a Linux user name");
   const sshPublicKey = r.optionalString("sshPublicKey");
-  if (sshPublicKey === undefined) problem("sshPublicKey", undefined, "an OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...)");
-  else if (!RE.sshPublicKey.test(sshPublicKey.trim())) problem("sshPublicKey", sshPublicKey.slice(0, 40), "an OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...)");
+  let sshKey: ParsedPublicKey | undefined;
+  if (sshPublicKey === undefined) problem("sshPublicKey", undefined, ACCEPTED_KEYS_TEXT);
+  else {
+    const parsed = parsePublicKey(sshPublicKey);
+    if (parsed.ok) sshKey = parsed.key;
+    else problem("sshPublicKey", sshPublicKey.slice(0, 40), `${ACCEPTED_KEYS_TEXT} (${parsed.reason})`);
+  }
+  const retiringText = r.optionalString("sshRetiringPublicKey");
+  let retiringKey: ParsedPublicKey | undefined;
+  if (retiringText !== undefined) {
+    const parsed = parsePublicKey(retiringText);
+    if (!parsed.ok) problem("sshRetiringPublicKey", retiringText.slice(0, 40), `${ACCEPTED_KEYS_TEXT} (${parsed.reason})`);
+    else if (sshKey && parsed.key.normalized === sshKey.normalized) {
+      problem("sshRetiringPublicKey", retiringText.slice(0, 40), "the previous key, not sshPublicKey itself (unset it once the rotation is done)");
+    } else retiringKey = parsed.key;
+  }
   if (!input.secretsSet.has("sshPrivateKey")) {
     problem("sshPrivateKey", undefined, "set it with `pulumi config set --secret ceresdb:sshPrivateKey < key`");
   }
@@ -381,7 +404,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
     instanceType: role === "meta" ? metaInstanceType : nodeInstanceType,
     systemDisk,
     dataDisk: { category: dataDiskCategory!, sizeGb: role === "meta" ? metaDataDiskSizeGb! : nodeDataDiskSizeGb! },
+    deletionProtection: protectionFor(environment!).deletionProtection && !replaceHosts.includes(`${role}-${index}`),
   });
+
   const meta: MetaMemberSpec[] = Array.from({ length: metaCount! }, (_, i) => ({
     index: i,
     memberName: `meta${i}`,
@@ -412,7 +437,13 @@ export function buildSpec(input: SettingsInput): BuildResult {
       // Hosts with public IPs have their own way out; an existing VPC keeps its own egress.
       createNatGateway: natGateway && vpcId === undefined && !assignPublicIp,
     },
-    access: { sshUser, sshPublicKey: sshPublicKey!.trim(), bastion },
+    access: {
+      sshUser,
+      sshPublicKey: sshKey!.normalized,
+      keyPairName: keyPairNameFor(name, sshKey!),
+      authorizedKeys: [sshKey!.normalized, ...(retiringKey ? [retiringKey.normalized] : [])],
+      bastion,
+    },
     images: {
       meta: `${registry}/${namespace}/ceresmeta-server:${version}`,
       server: `${registry}/${namespace}/ceresdb-server:${version}`,

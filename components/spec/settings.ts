@@ -128,6 +128,12 @@ export const SETTINGS = {
     example: [0],
     description: "Indexes of CeresMeta members being re-added to a running cluster after they were lost (rendered with initial-cluster-state = existing). See the member replacement procedure.",
   },
+  replaceHosts: {
+    type: "array",
+    default: [],
+    example: ["node-0"],
+    description: "Host names (meta-0, node-3, ...) whose replacement is intended: their ECS deletion protection is turned off, so a later pulumi up may replace them. Without it, a change that replaces a protected host is refused at preview. See Operating the cluster.",
+  },
   // --- Network ---------------------------------------------------------------------------
   zones: {
     type: "array",
@@ -202,8 +208,13 @@ export const SETTINGS = {
   sshPublicKey: {
     type: "string",
     required: true,
-    example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdMEy4gTp1j8eVBgYqSBbHj6ztbG0tYdPTrqQ9x9ad1 ops@example",
-    description: "OpenSSH public key installed on every host (ssh-ed25519 or ssh-rsa).",
+    example: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBK6VmUu1TOG3vD2X2atc4IdZLL/6h9L6jZ3RQS5pQrcpxHo9ASHebX7MEyJTdBhntVpw8vrLdxAZOsH4Nr0+8nI= ops@example",
+    description: "OpenSSH public key installed on every host: ssh-rsa (2048 bits or more) or ecdsa-sha2-nistp256/384/521. ECS ImportKeyPair does not take ssh-ed25519. Changing it rotates the key; see Operating the cluster.",
+  },
+  sshRetiringPublicKey: {
+    type: "string",
+    example: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBFRyM2FDMgBMYGoCQ1zHnLDhv0xWIZnmHQ0ndmPug2jtu6IoEdUCUl0mcEfI1Px0xa0F07Twa7TqN7/+n7yA8hI= ops-old@example",
+    description: "During a key rotation only: the previous sshPublicKey, kept in every host's authorized_keys until the new private key is in use. Unset after the rotation; see Operating the cluster.",
   },
   sshPrivateKey: {
     type: "string",

@@ -82,8 +82,12 @@ export interface NetworkSpec {
 export interface AccessSpec {
   /** SSH login user on every host. */
   sshUser: string;
-  /** OpenSSH public key installed on every host. */
+  /** OpenSSH public key installed on every host (`type base64`, comment dropped). */
   sshPublicKey: string;
+  /** ECS key pair name, derived from the key's hash so a new key is a new key pair (see sshKey.ts). */
+  keyPairName: string;
+  /** Every key the hosts' authorized_keys holds: the current key, then a retiring one during a rotation. */
+  authorizedKeys: string[];
   /** Optional jump host (`host` or `host:port`), its user and its pinned public host key (`type base64`). */
   bastion?: { host: string; port: number; user: string; hostKey: string };
 }
@@ -98,6 +102,11 @@ export interface HostSpec {
   instanceType: string;
   systemDisk: DiskSpec;
   dataDisk: DiskSpec;
+  /**
+   * ECS deletion protection of this instance: the environment's, except for a host listed in
+   * `ceresdb:replaceHosts` (turned off so it can be replaced).
+   */
+  deletionProtection: boolean;
 }
 
 export interface MetaMemberSpec {

@@ -69,6 +69,11 @@ export class Storage extends pulumi.ComponentResource {
           policyName: `${spec.name}-oss`,
           policyDocument: JSON.stringify(ossPolicyDocument(st.bucket, st.prefix)),
           description: `Object access to oss://${st.bucket}/${st.prefix}/ for ${spec.name}`,
+          // A policy keeps at most 5 versions and every document change makes one; without this
+          // the sixth change fails (terraform-provider-alicloud v1.294.x,
+          // alicloud/resource_alicloud_ram_policy.go: `rotate_strategy` is sent as RotateStrategy
+          // with CreatePolicyVersion; allowed None or DeleteOldestNonDefaultVersionWhenLimitExceeded).
+          rotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded",
           tags: spec.tags,
         },
         { parent: this },

@@ -165,6 +165,9 @@ describe("ecs-deletion-protection", () => {
   test("an untagged instance is held to prod", () => {
     expect(ecsDeletionProtection.check(res(T.instance, {}))).toHaveLength(1);
   });
+  test("a host listed in ceresdb:replaceHosts (tagged ceresdb-replace-requested) may be unprotected", () => {
+    expect(ecsDeletionProtection.check(res(T.instance, { tags: { ...tags("prod"), "ceresdb-replace-requested": "true" }, deletionProtection: false }))).toEqual([]);
+  });
 });
 
 describe("protect-data", () => {

@@ -34,10 +34,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as TOML from "@iarna/toml";
 import { generateHostKey } from "../../components/hosts/hostKey";
-import { dockerSshOptions } from "../../components/hosts/ssh";
+import { dockerSshOptions, SshRoute } from "../../components/hosts/ssh";
 import { renderCeresMetaToml, renderMetaBootstrapGuard } from "../../components/render";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck } from "../../components/render/remoteCommands";
-import { AccessSpec, ClusterSpec } from "../../components/spec/types";
+import { ClusterSpec } from "../../components/spec/types";
 import { traitsOf } from "../../components/spec/versions";
 import { runOffline, unwrapSecrets } from "../../tools/offline";
 import { metaMembers, standalone } from "../fixtures/specs";
@@ -400,7 +400,7 @@ async function main(): Promise<void> {
 
   // ---- host keys: the Docker provider's ssh with the rendered sshOpts, through the ProxyCommand
   {
-    const access: AccessSpec = { sshUser: "root", sshPublicKey: client.publicKey, bastion: { host: IP.bastionOuter, port: 22, user: "root", hostKey: bastionKey.publicKey } };
+    const access: SshRoute = { sshUser: "root", bastion: { host: IP.bastionOuter, port: 22, user: "root", hostKey: bastionKey.publicKey } };
     const opts = dockerSshOptions(access, pinned.publicKey);
     // No bastion (dev-like stacks): the bastion's sshd stands in for a directly reachable host.
     const direct = dockerProvider(agentSock, dockerSshOptions({ ...access, bastion: undefined }, bastionKey.publicKey), IP.bastionOuter);
