@@ -187,6 +187,7 @@ const RAM_ATTACH = "alicloud/resource_alicloud_ram_user_policy_attachment.go";
 const RAM_KEY = "alicloud/resource_alicloud_ram_access_key.go";
 const COMMAND = "provider/pkg/provider/remote/command.go";
 const COMMAND_COMMON = "provider/pkg/provider/common/inputs.go";
+const COMMAND_LOCAL_CONTROLLER = "provider/pkg/provider/local/commandController.go";
 const DOCKER_PROVIDER = "internal/provider/provider.go";
 /** Why a provider's configuration change replaces nothing. */
 const BRIDGE_DIFF_CONFIG =
@@ -347,9 +348,14 @@ export const CONTRACTS: Record<string, ResourceContract> = {
       size: {
         change: "update",
         source: `${DISK} (Update: ResizeDisk; Type only when set, so the API default offline applies)`,
-        note: "offline resize: the new size takes effect after the instance restarts, and the file system is not grown",
+        note: "offline unless type is online (the program sets it): an offline resize takes effect after the instance restarts; the file system is grown by the host's setup command either way",
       },
       tags: tagsProperty(`${DISK} (tagsSchema; Update: TagResources)`),
+      type: {
+        change: "update",
+        rules: [{ kind: "oneOf", values: ["offline", "online"] }],
+        source: `${DISK} (type: Optional, StringInSlice offline/online; read only by Update's ResizeDisk as its Type)`,
+      },
       zoneId: { change: "replace", conflictsWith: ["availabilityZone"], source: `${DISK} (schema: ForceNew, ConflictsWith availability_zone)` },
     },
     checks: [
@@ -677,8 +683,20 @@ export const CONTRACTS: Record<string, ResourceContract> = {
         source: `${COMMAND} (CommandInputs.Environment); provider/pkg/provider/remote/commandOutputs.go: each variable is an SSH env request, refused unless the server's AcceptEnv lists it`,
         note: "the server must accept each variable (stock sshd: LANG LC_* only)",
       },
+      addPreviousOutputInEnv: {
+        change: "update",
+        source: `${COMMAND} (CommandInputs.AddPreviousOutputInEnv, optional, default true: sends PULUMI_COMMAND_STDOUT/STDERR as SSH env requests, which a stock sshd refuses)`,
+      },
       stdin: { change: "update", source: `${COMMAND} (CommandInputs.Stdin)` },
       triggers: { change: "replace", source: `${COMMAND_COMMON} (ResourceInputs.Triggers: provider:"replaceOnChanges")` },
+      update: { change: "update", source: `${COMMAND_COMMON} (ResourceInputs.Update: run instead of create on changes)` },
+    },
+  },
+
+  "command:local:Command": {
+    provider: "command",
+    properties: {
+      create: { change: "update", source: `${COMMAND_COMMON} (ResourceInputs.Create); ${COMMAND_LOCAL_CONTROLLER} (no Diff of its own: the default diff replaces only for triggers)` },
       update: { change: "update", source: `${COMMAND_COMMON} (ResourceInputs.Update: run instead of create on changes)` },
     },
   },
@@ -697,8 +715,32 @@ export const CONTRACTS: Record<string, ResourceContract> = {
     provider: "docker",
     properties: {
       keepLocally: { change: "update", source: `${DOCKER_IMAGE} (keep_locally: not ForceNew, read on delete: state only)` },
+      pullTriggers: { change: "replace", source: `${DOCKER_IMAGE} (pull_triggers: TypeSet, ForceNew: a change pulls the image again)` },
       name: { change: "replace", required: true, rules: [{ kind: "pattern", pattern: IMAGE_REF, allowed: "an image reference [registry/]name[:tag][@digest]" }], source: `${DOCKER_IMAGE} (name: Required, ForceNew)` },
     },
+  },
+
+  "pulumi-nodejs:dynamic/ceresdb:HostLock": {
+    provider: "program",
+    properties: Object.fromEntries(
+      ["__provider", "environment", "host", "protected", "replacing", "settings"].map((k) => [
+        k,
+        {
+          change: "update",
+          source: "components/hosts/hostLock.ts (check refuses a replacing change of a protected host; otherwise the default diff updates in place)",
+        } satisfies PropertyContract,
+      ]),
+    ),
+  },
+
+  "pulumi-nodejs:dynamic/ceresdb:HostKey": {
+    provider: "program",
+    properties: Object.fromEntries(
+      ["__provider", "slot", "publicKey", "privateKey"].map((k) => [
+        k,
+        { change: "update", source: "components/hosts/hostKey.ts (diff reports no change: the key stays as generated for the slot's life)" } satisfies PropertyContract,
+      ]),
+    ),
   },
 
   "pulumi-nodejs:dynamic/ceresdb:BootstrapLock": {

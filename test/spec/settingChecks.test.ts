@@ -17,6 +17,9 @@ import { planStack } from "../../tools/plan/plan";
 import { formatReport } from "../../tools/plan/report";
 import { settingsInput } from "../helpers/settingsInput";
 
+/** A valid bastion host key: bastionHost needs one (ceresdb:bastionHostKey). */
+const BASTION_KEY = SETTINGS.bastionHostKey.example;
+
 function problemsOf(input: Parameters<typeof buildSpec>[0]): string[] {
   const r = buildSpec(input);
   return r.ok ? [] : r.problems.map(formatProblem);
@@ -93,9 +96,9 @@ describe("values", () => {
   });
 
   it("refuses a bastionUser holding @, with or without a bastion", () => {
-    expect(problemsOf(settingsInput({ bastionHost: "203.0.113.10", bastionUser: "ops@203.0.113.10" }))).toEqual([expect.stringMatching(/^ceresdb:bastionUser: got "ops@203.0.113.10"; a Linux user name/)]);
+    expect(problemsOf(settingsInput({ bastionHost: "203.0.113.10", bastionHostKey: BASTION_KEY, bastionUser: "ops@203.0.113.10" }))).toEqual([expect.stringMatching(/^ceresdb:bastionUser: got "ops@203.0.113.10"; a Linux user name/)]);
     expect(problemsOf(settingsInput({ bastionUser: "ops@jump" }))).toEqual([expect.stringMatching(/^ceresdb:bastionUser: /)]);
-    expect(problemsOf(settingsInput({ bastionHost: "203.0.113.10", bastionUser: "jump" }))).toEqual([]);
+    expect(problemsOf(settingsInput({ bastionHost: "203.0.113.10", bastionHostKey: BASTION_KEY, bastionUser: "jump" }))).toEqual([]);
   });
 
   it.each([
