@@ -58,7 +58,14 @@ export class DockerService extends pulumi.ComponentResource {
     super("ceresdb:runtime:DockerService", name, {}, opts);
     const childOpts = { parent: this, provider: args.host.docker };
 
-    const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true }, childOpts);
+    // A replaced instance (same private IP, so the Docker provider's config is unchanged) starts
+    // with an empty Docker: nothing in state would tell the image and the container to come back.
+    // The instance ID in pull_triggers and in a label (both ForceNew, kreuzwerker v4.5.0
+    // resource_docker_image.go / resource_docker_container.go) replaces them on the new instance;
+    // deleting the old container there is a no-op ("No such container" is ignored,
+    // resourceDockerContainerDelete in resource_docker_container_funcs.go).
+    const instanceId = args.host.instanceId;
+    const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true, pullTriggers: [instanceId] }, childOpts);
 
     // The uploads array is built inside an apply on the (secret) config, and declared secret as a
     // whole: a secret nested in uploads[i].content does not make the property secret by itself.
@@ -76,7 +83,10 @@ export class DockerService extends pulumi.ComponentResource {
         volumes: [{ hostPath: args.dataOnHost, containerPath: args.dataInContainer }],
         restart: "unless-stopped",
         mustRun: true,
-        labels: Object.entries({ ...args.labels, "ceresdb.ports": portsLabel(args.ports) }).map(([label, value]) => ({ label, value })),
+        labels: [
+          ...Object.entries({ ...args.labels, "ceresdb.ports": portsLabel(args.ports) }).map(([label, value]) => ({ label, value })),
+          { label: INSTANCE_LABEL, value: instanceId },
+        ],
         healthcheck: {
           tests: ["CMD-SHELL", `curl -fsS --max-time 4 ${args.healthUrl} > /dev/null || exit 1`],
           interval: "10s",
@@ -122,6 +132,9 @@ export class DockerService extends pulumi.ComponentResource {
     this.registerOutputs({ containerId: this.container.id });
   }
 }
+
+/** Label holding the ECS instance the container runs on; a new instance replaces the container. */
+export const INSTANCE_LABEL = "ceresdb.instance";
 
 /** `grpc=8831,http=5440`: stable order, so the label never changes without a port change. */
 export function portsLabel(ports: Record<string, number>): string {

@@ -73,6 +73,24 @@ describe("dev (test class, public IPs)", () => {
     }
   });
 
+  test("a replaced instance gets its image pulled and its container created again (same IP, same Docker provider config)", () => {
+    // The provider table says which inputs replace: pull_triggers and labels are ForceNew.
+    expect(changeKind("docker:index/remoteImage:RemoteImage", "pullTriggers")).toBe("replace");
+    expect(changeKind("docker:index/container:Container", "labels")).toBe("replace");
+    const instances = byType(dev, INSTANCE);
+    const containers = byType(dev, "docker:index/container:Container");
+    expect(containers.length).toBe(instances.length);
+    for (const i of instances) {
+      const service = dev.resources.filter((r) => r.type === "ceresdb:runtime:DockerService" && r.parent === i.parent!.replace(/-host$/, ""));
+      expect(service).toHaveLength(1);
+      const image = byType(dev, "docker:index/remoteImage:RemoteImage").find((r) => r.parent === service[0].name)!;
+      const container = containers.find((r) => r.parent === service[0].name)!;
+      // The value is the instance's own ID: a new instance is a new value, so both are replaced.
+      expect(image.inputs.pullTriggers).toEqual([i.id]);
+      expect(container.inputs.labels).toEqual(expect.arrayContaining([{ label: "ceresdb.instance", value: i.id }]));
+    }
+  });
+
   test("the RAM policy drops its oldest version instead of failing at the sixth change", () => {
     const policy = byType(dev, "alicloud:ram/policy:Policy");
     expect(policy).toHaveLength(1);
