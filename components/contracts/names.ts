@@ -10,6 +10,8 @@ export interface NameInputs {
   stack: string;
   /** `ceresdb:resourcePrefix` (or its default from the stack name). */
   prefix: string;
+  /** The ECS key pair's name (keyPairName below). */
+  keyPairName: string;
   bucket: string;
   bucketPrefix: string;
   zoneIds: readonly string[];
@@ -50,6 +52,17 @@ export function ramUserComments(project: string, stack: string, bucket: string, 
   return fit ?? [...forms[forms.length - 1]].slice(0, RAM_COMMENTS_MAX - 1).join("") + "…";
 }
 
+/** Hex digits of the SSH public key's SHA-256 fingerprint in the key pair's name. */
+export const KEY_HASH_DIGITS = 12;
+
+/**
+ * The ECS key pair's name: the prefix and the key's short fingerprint, so a new key is a new key
+ * pair (key_pair_name is ForceNew, public_key is not: resource_alicloud_ecs_key_pair.go).
+ */
+export function keyPairName(prefix: string, keyFingerprintHex: string): string {
+  return `${prefix}-${keyFingerprintHex.slice(0, KEY_HASH_DIGITS)}`;
+}
+
 /** The security group's description (its own rules: 2-256, not starting with a URL). */
 export function securityGroupDescription(stack: string, role: string): string {
   return `ceresdb-cluster ${stack}: ${role} hosts`;
@@ -78,7 +91,7 @@ export function derivedNames(n: NameInputs): DerivedName[] {
     add("alicloud:vpc/natGateway:NatGateway", "natGatewayName", `${n.prefix}-nat`);
     add("alicloud:ecs/eipAddress:EipAddress", "addressName", `${n.prefix}-nat`);
   }
-  add("alicloud:ecs/ecsKeyPair:EcsKeyPair", "keyPairName", n.prefix);
+  add("alicloud:ecs/ecsKeyPair:EcsKeyPair", "keyPairName", n.keyPairName, ["resourcePrefix", "sshPublicKey"]);
   for (const h of n.hostNames) {
     add("alicloud:ecs/instance:Instance", "instanceName", `${n.prefix}-${h}`);
     add("alicloud:ecs/instance:Instance", "hostName", `${n.prefix}-${h}`);
@@ -99,6 +112,7 @@ export function nameInputsOf(spec: {
   project: string;
   stack: string;
   name: string;
+  access: { keyPairName: string };
   storage: { bucket: string; prefix: string; createBucket: boolean; useSuppliedKey: boolean };
   network: { vpcId?: string; zones: readonly { zoneId: string; vswitchId?: string }[]; createNatGateway: boolean };
   meta: readonly { host: { name: string } }[];
@@ -108,6 +122,7 @@ export function nameInputsOf(spec: {
     project: spec.project,
     stack: spec.stack,
     prefix: spec.name,
+    keyPairName: spec.access.keyPairName,
     bucket: spec.storage.bucket,
     bucketPrefix: spec.storage.prefix,
     zoneIds: spec.network.zones.map((z) => z.zoneId),

@@ -33,6 +33,7 @@ import {
 } from "./types";
 import { isSupportedVersion, SUPPORTED_VERSIONS, traitsOf } from "./versions";
 import { specContractProblems } from "../contracts/specRules";
+import { KEY_HASH_DIGITS, keyPairName } from "../contracts/names";
 import { ACCEPTED_KEYS_TEXT, keyPairNameFor, ParsedPublicKey, parsePublicKey } from "./sshKey";
 
 /** What buildSpec reads: the raw settings, with secrets reduced to "is it set". */
@@ -383,7 +384,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
   }
 
   // Provider rules reachable through settings: derived names and every resource's tags.
-  problems.push(...specContractProblems({ project: input.project, stack: input.stack, prefix: name, prefixGiven: input.values.resourcePrefix !== undefined, bucket, bucketPrefix: prefix, zoneIds, metaCount: metaCount ?? 0, nodeCount: nodeCount ?? 0, createVpc: vpcId === undefined, createSwitches: vswitchIds === undefined, createNatGateway: natGateway && vpcId === undefined && !assignPublicIp, createBucket, ramUser: suppliedKeyId === undefined, userTags: userTags ?? {}, tags, reported: problems }));
+  // An unusable key is refused above; its key pair name is then as long as a real one's.
+  const keyPairNameChecked = sshKey ? keyPairNameFor(name, sshKey) : keyPairName(name, "0".repeat(KEY_HASH_DIGITS));
+  problems.push(...specContractProblems({ project: input.project, stack: input.stack, prefix: name, keyPairName: keyPairNameChecked, prefixGiven: input.values.resourcePrefix !== undefined, bucket, bucketPrefix: prefix, zoneIds, metaCount: metaCount ?? 0, nodeCount: nodeCount ?? 0, createVpc: vpcId === undefined, createSwitches: vswitchIds === undefined, createNatGateway: natGateway && vpcId === undefined && !assignPublicIp, createBucket, ramUser: suppliedKeyId === undefined, userTags: userTags ?? {}, tags, reported: problems }));
 
   if (problems.length > 0) return { ok: false, problems };
 
@@ -440,7 +443,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     access: {
       sshUser,
       sshPublicKey: sshKey!.normalized,
-      keyPairName: keyPairNameFor(name, sshKey!),
+      keyPairName: keyPairNameChecked,
       authorizedKeys: [sshKey!.normalized, ...(retiringKey ? [retiringKey.normalized] : [])],
       bastion,
     },

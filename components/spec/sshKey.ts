@@ -1,4 +1,5 @@
 import { createHash } from "crypto";
+import { KEY_HASH_DIGITS, keyPairName } from "../contracts/names";
 
 /**
  * The SSH public key types the stack accepts, and why.
@@ -92,7 +93,7 @@ export function parsePublicKey(text: string): ParseResult {
       type: type as AcceptedKeyType,
       normalized: `${type} ${data}`,
       fingerprint: `SHA256:${digest.toString("base64").replace(/=+$/, "")}`,
-      shortHash: digest.toString("hex").slice(0, 12),
+      shortHash: digest.toString("hex").slice(0, KEY_HASH_DIGITS),
     },
   };
 }
@@ -104,5 +105,5 @@ export function parsePublicKey(text: string): ParseResult {
  * key pair instead of a change recorded only in state.
  */
 export function keyPairNameFor(clusterName: string, key: ParsedPublicKey): string {
-  return `${clusterName}-${key.shortHash}`;
+  return keyPairName(clusterName, key.shortHash);
 }

@@ -135,7 +135,7 @@ describe("provider contracts over every stack and variant", () => {
     const comments = byLabel.get("dev+longest-names")!.resources.find((r) => r.type === "alicloud:ram/user:User")!.inputs.comments as string;
     expect(comments.length).toBeLessThanOrEqual(128);
     const docker = byLabel.get("dev+bastion")!.resources.find((r) => r.type === "pulumi:providers:docker")!;
-    expect(String(docker.inputs.sshOpts)).toMatch(/ProxyJump/);
+    expect(String(docker.inputs.sshOpts)).toMatch(/ProxyCommand=ssh .*-W %h:%p -p 2222 -l root -- bastion\.example\.internal/);
   });
 
   it("the names the program registers are the names the spec validator checks", () => {
