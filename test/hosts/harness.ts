@@ -244,7 +244,8 @@ export function remote(s: Session, c: PlanCommand, which: "create" | "update", t
   // host boots; cmdclient dials once, so the retry is here, bounded by timeoutMs as well.
   const end = Date.now() + timeoutMs;
   for (let dial = 1; ; dial++) {
-    const r = run(s.cmdclient, ["-host", c.connection.host, "-user", c.connection.user, "-key", s.key, ...env], {
+    const pinned = c.connection.hostKey ? ["-hostkey", c.connection.hostKey] : [];
+    const r = run(s.cmdclient, ["-host", c.connection.host, "-user", c.connection.user, "-key", s.key, ...pinned, ...env], {
       input: body,
       timeoutMs: Math.max(1000, end - Date.now()),
     });
@@ -277,7 +278,9 @@ export function dockerEnv(s: Session, h: PlanHost): NodeJS.ProcessEnv {
     const q = (x: string) => `'${x.replace(/'/g, `'"'"'`)}'`;
     fs.writeFileSync(
       wrap,
-      `#!/bin/sh\nexec /usr/bin/ssh -i ${q(s.key)} -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile=${q(s.knownHosts)} ${h.docker.sshOpts.map(q).join(" ")} "$@"\n`,
+      // ssh takes the first value of an option: the provider's own known-hosts options win;
+      // without them (no pinned key), a per-run known_hosts file keeps root's untouched.
+      `#!/bin/sh\nexec /usr/bin/ssh -i ${q(s.key)} -o IdentitiesOnly=yes -o BatchMode=yes ${h.docker.sshOpts.map(q).join(" ")} -o UserKnownHostsFile=${q(s.knownHosts)} "$@"\n`,
       { mode: 0o755 },
     );
   }

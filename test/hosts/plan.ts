@@ -17,7 +17,8 @@ export interface PlanCommand {
   create: string;
   update?: string;
   environment: Record<string, string>;
-  connection: { host: string; user: string; port: number };
+  /** `hostKey` is the pinned host key (pulumi-command then accepts only it). */
+  connection: { host: string; user: string; port: number; hostKey?: string };
 }
 
 export interface PlanUpload {
@@ -91,7 +92,7 @@ interface Resource {
  * Renders `stackFile` through the offline plan in a throw-away project directory (the repository's
  * program and Pulumi.yaml, this stack file as Pulumi.<stack>.yaml), with `overrides` as `--set`.
  */
-export function renderPlan(stackFile: string, stack: string, overrides: Record<string, string>, workDir: string): Plan {
+export function renderPlan(stackFile: string, stack: string, overrides: Record<string, string>, workDir: string, hostKeysDir = path.join(workDir, "hostkeys")): Plan {
   const project = path.join(workDir, "project");
   fs.mkdirSync(project, { recursive: true });
   for (const f of ["index.ts", "components", "Pulumi.yaml", "package.json", "node_modules", "tsconfig.json"]) {
@@ -107,17 +108,56 @@ export function renderPlan(stackFile: string, stack: string, overrides: Record<s
     { cwd: REPO, encoding: "utf8", timeout: 180_000, maxBuffer: 64 << 20 },
   );
   if (r.status !== 0) throw new Error(`offline plan of ${stack} failed (exit ${r.status ?? r.signal}):\n${r.stderr}`);
-  return readPlan(JSON.parse(r.stdout), path.join(out, stack));
+  return withHostKeys(readPlan(JSON.parse(r.stdout), path.join(out, stack)), hostKeysDir);
+}
+
+const REDACTED_PRIVATE_KEY = "<redacted private key>";
+
+/**
+ * Plays the stack's HostKey resource: offline, each host's key is a mock public key and the
+ * private key in the user data's `ssh_keys` is redacted. Here every host gets a real ed25519 key
+ * (generated at test time into `dir`, reused by later renders of the same run, as the resource's
+ * state would be): the private key goes where the plan redacted it, and the public key replaces
+ * the mock one everywhere (user data, the commands' pinned hostKey, the Docker provider's options).
+ */
+export function withHostKeys(plan: Plan, dir: string): Plan {
+  fs.mkdirSync(dir, { recursive: true });
+  const hosts = plan.hosts.map((h) => {
+    const mock = /^\s*ed25519_public:\s*(\S+ \S+)/m.exec(h.userData)?.[1];
+    if (!mock) return { host: h, mock: undefined, real: "" };
+    const file = path.join(dir, h.name);
+    if (!fs.existsSync(file)) {
+      const k = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", h.hostName, "-f", file], { encoding: "utf8", timeout: 30_000 });
+      if (k.status !== 0) throw new Error(`ssh-keygen for the host key of ${h.name}: ${k.stderr}`);
+    }
+    const real = fs.readFileSync(`${file}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
+    const priv = fs.readFileSync(file, "utf8").trimEnd().split("\n");
+    const lines = h.userData.split("\n");
+    const at = lines.findIndex((l) => l.trim() === REDACTED_PRIVATE_KEY);
+    if (at < 0) throw new Error(`plan: ${h.name} has ssh_keys but no redacted private key line`);
+    const indent = /^\s*/.exec(lines[at])![0];
+    lines.splice(at, 1, ...priv.map((l) => indent + l));
+    return { host: { ...h, userData: lines.join("\n") }, mock, real };
+  });
+  const swap = <T>(x: T, mock: string | undefined, real: string): T => (mock ? (JSON.parse(JSON.stringify(x).split(mock).join(real)) as T) : x);
+  return {
+    ...plan,
+    hosts: hosts.map(({ host, mock, real }) => swap(host, mock, real)),
+    services: plan.services.map((svc) => {
+      const k = hosts.find((x) => x.host.name === svc.host)!;
+      return swap(svc, k.mock, k.real);
+    }),
+  };
 }
 
 function cmd(r: Resource): PlanCommand {
-  const i = r.inputs as { create: string; update?: string; environment?: Record<string, string>; connection: { host: string; user: string; port?: number } };
+  const i = r.inputs as { create: string; update?: string; environment?: Record<string, string>; connection: { host: string; user: string; port?: number; hostKey?: string } };
   return {
     name: r.name,
     create: i.create,
     update: i.update,
     environment: i.environment ?? {},
-    connection: { host: i.connection.host, user: i.connection.user, port: i.connection.port ?? 22 },
+    connection: { host: i.connection.host, user: i.connection.user, port: i.connection.port ?? 22, hostKey: i.connection.hostKey },
   };
 }
 
