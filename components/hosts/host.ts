@@ -2,9 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
-import { HOST_READY_MARKER, renderCloudInit } from "../render/cloudInit";
+import { renderCloudInit } from "../render/cloudInit";
+import { renderHostReadyCheck } from "../render/remoteCommands";
 import { ClusterSpec, HostSpec } from "../spec/types";
-import { dockerHost, dockerSshOpts, sshConnection } from "./ssh";
+import { HostKey } from "./hostKey";
+import { dockerHost, dockerSshOpts, sshConnection, triggeredScript } from "./ssh";
 
 export type HostRole = "meta" | "server";
 
@@ -82,7 +84,14 @@ export class Host extends pulumi.ComponentResource {
       { parent: this, protect },
     );
 
-    const userData = disk.id.apply((diskId) => renderCloudInit(spec, host, role, diskId));
+    // The slot's pinned host key: generated once, kept across instance replacements.
+    const hostKey = new HostKey(`${name}-hostkey`, { slot: host.name }, { parent: this });
+    // Secret as a whole: it carries the host's private key.
+    const userData = pulumi.secret(
+      pulumi
+        .all([disk.id, hostKey.publicKey, hostKey.privateKey])
+        .apply(([diskId, publicKey, privateKey]) => renderCloudInit(spec, host, role, diskId, { publicKey, privateKey })),
+    );
     const instance = new alicloud.ecs.Instance(
       name,
       {
@@ -110,6 +119,7 @@ export class Host extends pulumi.ComponentResource {
         deleteBeforeReplace: true,
         ignoreChanges: ["imageId"],
         dependsOn: args.after,
+        additionalSecretOutputs: ["userData"],
       },
     );
 
@@ -121,14 +131,15 @@ export class Host extends pulumi.ComponentResource {
 
     // Where SSH (gates, Docker) connects: the public IP for public hosts without a bastion, else the private IP.
     const address = spec.network.assignPublicIp && !spec.access.bastion ? instance.publicIp : pulumi.output(host.privateIp);
-    this.connection = sshConnection(spec.access, address, args.sshPrivateKey);
+    this.connection = sshConnection(spec.access, address, args.sshPrivateKey, hostKey.publicKey);
     this.ready = new command.remote.Command(
       `${name}-ready`,
       {
         connection: this.connection,
         // cloud-init writes the marker only after the disk is mounted and `docker info` works.
-        create: `timeout 900 sh -c 'until [ -f ${HOST_READY_MARKER} ]; do sleep 5; done' || { echo "host ${host.name} not ready after 15 min; see /var/log/cloud-init-output.log" >&2; exit 1; }`,
-        environment: { INSTANCE_ID: instance.id, DISK_ATTACHMENT: attachment.id },
+        // Re-runs when the instance or the disk attachment changes.
+        create: triggeredScript(renderHostReadyCheck(host.name), { INSTANCE_ID: instance.id, DISK_ATTACHMENT: attachment.id }),
+        addPreviousOutputInEnv: false,
       },
       { parent: this, dependsOn: [attachment] },
     );
@@ -137,7 +148,7 @@ export class Host extends pulumi.ComponentResource {
       `${name}-docker`,
       {
         host: dockerHost(spec.access, address),
-        sshOpts: dockerSshOpts(spec.access),
+        sshOpts: dockerSshOpts(spec.access, hostKey.publicKey),
         registryAuth: args.registryPassword
           ? [{ address: spec.images.registry, username: spec.images.registryUsername, password: args.registryPassword }]
           : undefined,

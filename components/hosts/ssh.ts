@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { shQuote } from "../render/common";
+import { withTriggerLine } from "../render/remoteCommands";
 import { AccessSpec } from "../spec/types";
 
 /**
@@ -7,22 +9,34 @@ import { AccessSpec } from "../spec/types";
  * readiness and health gates (which use @pulumi/command and take the key as a secret input) and
  * by the Docker provider (which shells out to `ssh`, so it takes OpenSSH options and the key
  * from ssh-agent).
+ *
+ * Host keys are pinned on both hops and for both providers: each host slot's key comes from the
+ * stack (hostKey.ts, installed by cloud-init), the bastion's from `ceresdb:bastionHostKey`. No
+ * known_hosts file is read or written, so a replaced host at a reused private IP (same slot, same
+ * key) is accepted on every runner, and a host presenting any other key is refused.
  */
 
 /** Bounded connection retries: hosts take a minute or two to boot; never wait forever. */
 const DIAL_ERROR_LIMIT = 30;
 const PER_DIAL_TIMEOUT_SECONDS = 15;
 
+/**
+ * The command provider's connection. pulumi-command v1.2.1 verifies a host key only when
+ * `hostKey` is set (ssh.FixedHostKey, and only that key's algorithm is offered; without it,
+ * ssh.InsecureIgnoreHostKey): provider/pkg/provider/remote/connection.go, connectionBase.SSHConfig.
+ */
 export function sshConnection(
   access: AccessSpec,
   address: pulumi.Input<string>,
   privateKey: pulumi.Output<string>,
+  hostKey: pulumi.Input<string>,
 ): command.types.input.remote.ConnectionArgs {
   const bastion = access.bastion;
   return {
     host: address,
     user: access.sshUser,
     privateKey,
+    hostKey,
     dialErrorLimit: DIAL_ERROR_LIMIT,
     perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
     proxy: bastion
@@ -31,6 +45,7 @@ export function sshConnection(
           port: bastion.port,
           user: bastion.user,
           privateKey,
+          hostKey: bastion.hostKey,
           dialErrorLimit: DIAL_ERROR_LIMIT,
           perDialTimeout: PER_DIAL_TIMEOUT_SECONDS,
         }
@@ -43,14 +58,52 @@ export function dockerHost(access: AccessSpec, address: pulumi.Input<string>): p
   return pulumi.interpolate`ssh://${access.sshUser}@${address}:22`;
 }
 
-export function dockerSshOpts(access: AccessSpec): string[] {
-  const opts = [
-    // New hosts have new host keys; accept a key on first use but refuse a changed one.
-    "-o", "StrictHostKeyChecking=accept-new",
-    "-o", "ServerAliveInterval=15",
-    "-o", "ConnectTimeout=20",
+/** The OpenSSH host-key algorithms that verify a pinned key of this type. */
+function hostKeyAlgorithms(publicKey: string): string {
+  const type = publicKey.trim().split(/\s+/)[0];
+  return type === "ssh-rsa" ? "rsa-sha2-512,rsa-sha2-256" : type;
+}
+
+/**
+ * `ssh` options that accept exactly `publicKey` from the destination: no known_hosts file is read
+ * or written (UserKnownHostsFile, GlobalKnownHostsFile), and KnownHostsCommand (OpenSSH 8.5+)
+ * prints the one line to match; `%H` is the name ssh looks up (`[host]:port` off port 22).
+ */
+function pinnedHostKeyOpts(publicKey: string, percent = "%"): string[] {
+  const key = publicKey.trim().split(/\s+/).slice(0, 2).join(" ");
+  return [
+    "-o", "StrictHostKeyChecking=yes",
+    "-o", "UserKnownHostsFile=/dev/null",
+    "-o", "GlobalKnownHostsFile=/dev/null",
+    "-o", `KnownHostsCommand=/bin/echo ${percent}H ${key}`,
+    "-o", `HostKeyAlgorithms=${hostKeyAlgorithms(key)}`,
   ];
-  const b = access.bastion;
-  if (b) opts.push("-o", `ProxyJump=${b.user}@${b.host}:${b.port}`);
-  return opts;
+}
+
+/**
+ * The Docker provider's `ssh` options. docker/cli's connhelper (v28.5.2, cli/connhelper) runs
+ * `ssh -l user -p port <these> -T -- host docker system dial-stdio`, so every `-o` applies to the
+ * destination only; the bastion is reached with a ProxyCommand that is itself an `ssh` pinned
+ * to the bastion's key (a ProxyJump hop would take none of these options). The ProxyCommand
+ * string runs under `sh -c` and has its own `%` tokens, hence the quoting and `%%H`.
+ */
+export function dockerSshOpts(access: AccessSpec, hostPublicKey: pulumi.Input<string>): pulumi.Output<string[]> {
+  return pulumi.output(hostPublicKey).apply((hostKey) => {
+    const opts = [...pinnedHostKeyOpts(hostKey), "-o", "ServerAliveInterval=15", "-o", "ConnectTimeout=20"];
+    const b = access.bastion;
+    if (b) {
+      const jump = ["ssh", ...pinnedHostKeyOpts(b.hostKey, "%%"), "-o", "ConnectTimeout=20", "-W", "%h:%p", "-p", String(b.port), "-l", b.user, "--", b.host];
+      opts.push("-o", `ProxyCommand=${jump.map((w) => (/^[A-Za-z0-9_.,:=%/@+-]+$/.test(w) ? w : shQuote(w))).join(" ")}`);
+    }
+    return opts;
+  });
+}
+
+/**
+ * A remote command's text carrying `values`, so that a change of any of them re-runs the
+ * command (its `update`, else its `create`). The one way the stack triggers remote commands:
+ * see withTriggerLine for why neither `environment` nor `triggers` is used.
+ */
+export function triggeredScript(script: string, values: Record<string, pulumi.Input<string>>): pulumi.Output<string> {
+  return pulumi.all(values).apply((v) => withTriggerLine(script, v));
 }

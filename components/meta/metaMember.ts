@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { Host } from "../hosts/host";
 import { hostArgs, HostInfra } from "../hosts/hostInfra";
+import { triggeredScript } from "../hosts/ssh";
 import { renderCeresMetaToml } from "../render/ceresmetaToml";
 import { renderMetaBootstrapGuard } from "../render/metaGuard";
 import { DockerService } from "../runtime/dockerService";
@@ -40,8 +41,9 @@ export class MetaMember extends pulumi.ComponentResource {
       `${name}-guard`,
       {
         connection: this.host.connection,
-        create: renderMetaBootstrapGuard(spec, member),
-        environment: { CONFIG_SHA256: sha256(config), IMAGE: spec.images.meta, HOST_REVISION: this.host.revision },
+        // Re-runs when the config, the image or the host changes.
+        create: triggeredScript(renderMetaBootstrapGuard(spec, member), { CONFIG_SHA256: sha256(config), IMAGE: spec.images.meta, HOST_REVISION: this.host.revision }),
+        addPreviousOutputInEnv: false,
       },
       { parent: this, dependsOn: [this.host.ready] },
     );

@@ -10,7 +10,7 @@
 import YAML from "yaml";
 import { ClusterSpec, HostSpec } from "../spec/types";
 import { HOST_DATA_MOUNT, META_PATHS, SERVER_PATHS } from "../spec/paths";
-import { RenderError, commentBlock } from "./common";
+import { RenderError, commentBlock, shQuote } from "./common";
 
 /** Written only after `docker info` succeeds; the readiness gate polls for it over SSH. */
 export const HOST_READY_MARKER = "/var/lib/ceresdb-cluster/host-ready";
@@ -37,10 +37,8 @@ function roleDataDir(spec: ClusterSpec, host: HostSpec, role: "meta" | "server")
   return role === "meta" ? META_PATHS.dataOnHost : SERVER_PATHS.dataOnHost;
 }
 
-/** Single-quote for bash: everything interpolated into the script goes through this. */
-function sh(value: string): string {
-  return `'${value.replace(/'/g, `'"'"'`)}'`;
-}
+/** Everything interpolated into the script goes through the one quoting helper. */
+const sh = shQuote;
 
 export function renderHostSetupScript(
   spec: ClusterSpec,
@@ -165,11 +163,16 @@ export function renderCloudInit(
   host: HostSpec,
   role: "meta" | "server",
   dataDiskId: string,
+  hostKey?: { publicKey: string; privateKey: string },
 ): string {
   const script = renderHostSetupScript(spec, host, role, dataDiskId);
   const doc = {
     write_files: [{ path: HOST_SETUP_SCRIPT, permissions: "0755", owner: "root:root", content: script }],
     runcmd: [[HOST_SETUP_SCRIPT]],
+    // The host slot's pinned key (components/hosts/hostKey.ts). cloud-init's cc_ssh deletes the
+    // image's host keys (ssh_deletekeys, default true) and, given ssh_keys, writes these and
+    // generates no other (cloudinit/config/cc_ssh.py, ubuntu/26.1-0ubuntu3_22.04.1).
+    ...(hostKey ? { ssh_deletekeys: true, ssh_keys: { ed25519_private: hostKey.privateKey, ed25519_public: hostKey.publicKey } } : {}),
   };
   return `#cloud-config\n${YAML.stringify(doc, { blockQuote: "literal", lineWidth: 0 })}`;
 }

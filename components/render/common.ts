@@ -2,7 +2,9 @@
  * Helpers shared by the pure renderers. Nothing here imports Pulumi: every function maps plain
  * spec data to plain strings so renders can be snapshotted and diffed offline.
  */
+import { readFileSync } from "fs";
 import { isIP } from "net";
+import { join } from "path";
 import * as TOML from "@iarna/toml";
 import { ClusterSpec, MetaMemberSpec } from "../spec/types";
 
@@ -113,4 +115,37 @@ export function stringifyToml(doc: TOML.JsonMap): string {
   return TOML.stringify(doc).replace(/^(\s*[A-Za-z0-9_-]+ = )(-?\d{1,3}(?:_\d{3})+)$/gm, (_m, lhs: string, n: string) =>
     lhs + n.replace(/_/g, ""),
   );
+}
+
+/**
+ * `value` as one single-quoted POSIX shell word: the only way any value enters a rendered
+ * script (host setup, readiness, gates, guard), so no value is ever expanded by the shell.
+ */
+export function shQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const templates = new Map<string, string>();
+
+/**
+ * A shell script under `components/render/scripts/` with every `@NAME@` placeholder replaced by
+ * the quoted value (shQuote). The files are real scripts, checked by shellcheck
+ * (test/render/shellcheck.test.ts); a placeholder without a value, or a value without a
+ * placeholder, is a renderer bug and throws.
+ */
+export function fillScript(file: string, values: Record<string, string>): string {
+  let template = templates.get(file);
+  if (template === undefined) {
+    template = readFileSync(join(__dirname, "scripts", file), "utf8");
+    templates.set(file, template);
+  }
+  const used = new Set<string>();
+  const filled = template.replace(/@([A-Z][A-Z0-9_]*)@/g, (_m, name: string) => {
+    if (!(name in values)) throw new RenderError(`scripts/${file}`, `no value for @${name}@`);
+    used.add(name);
+    return shQuote(values[name]);
+  });
+  const unused = Object.keys(values).filter((k) => !used.has(k));
+  if (unused.length > 0) throw new RenderError(`scripts/${file}`, `no placeholder for ${unused.join(", ")}`);
+  return filled;
 }

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import { Host } from "../hosts/host";
+import { triggeredScript } from "../hosts/ssh";
+import { renderGateHealthy, renderGateRunning } from "../render/remoteCommands";
 
 export interface DockerServiceArgs {
   /** The host to run on: its Docker provider, SSH connection and revision are used. */
@@ -42,9 +44,9 @@ export interface DockerServiceArgs {
  * The gate is a command on the host. On creation it only waits until the container is running:
  * at first bootstrap every CeresMeta member must be up before any of them is healthy (there is no
  * quorum yet), so waiting for health there would deadlock. On every later change of the container
- * (its ID is in the gate's environment, which makes Pulumi run the gate's `update`), it waits for
+ * (its ID is in the text of the gate's `update`, so a new container makes Pulumi run it), it waits for
  * the health URL, so the next service in the chain is only touched once this one serves again.
- * The host's revision is in the environment too, so a host change (a new instance type, a
+ * The host's revision is in the update text too, so a host change (a new instance type, a
  * replacement) also waits for health before the chain moves on.
  */
 export class DockerService extends pulumi.ComponentResource {
@@ -97,16 +99,17 @@ export class DockerService extends pulumi.ComponentResource {
     );
 
     const timeout = args.healthTimeoutSeconds ?? 600;
-    const running = `timeout 300 sh -c 'until [ "$(docker inspect -f {{.State.Running}} ${args.containerName} 2>/dev/null)" = true ]; do sleep 2; done'`;
-    const healthy = `timeout ${timeout} sh -c 'until curl -fsS --max-time 4 ${args.healthUrl} > /dev/null; do sleep 3; done' || { echo "${args.containerName} not healthy after ${timeout}s: ${args.healthUrl}" >&2; docker logs --tail 50 ${args.containerName} >&2; exit 1; }`;
     this.gate = new command.remote.Command(
       `${name}-gate`,
       {
         connection: args.host.connection,
-        create: running,
-        update: healthy,
-        // A host change (see Host.revision) re-runs the health wait as well.
-        environment: { CONTAINER_ID: this.container.id, HOST_REVISION: args.host.revision },
+        create: renderGateRunning(args.containerName),
+        // A new container or a host change (see Host.revision) changes this text, which re-runs it.
+        update: triggeredScript(renderGateHealthy(args.containerName, args.healthUrl, timeout), {
+          CONTAINER_ID: this.container.id,
+          HOST_REVISION: args.host.revision,
+        }),
+        addPreviousOutputInEnv: false,
       },
       { parent: this },
     );

@@ -71,6 +71,9 @@ const RE = {
   sshUser: /^[a-z_][a-z0-9_-]{0,31}$/,
   sshPublicKey: /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/,
   hostPort: /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/,
+  // The types pulumi-command v1.2.1 can verify against OpenSSH 8.8+: it offers only the pinned
+  // key's own type (connection.go), and for ssh-rsa that is SHA-1 `ssh-rsa`, which sshd no longer accepts.
+  bastionHostKey: /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) ([A-Za-z0-9+/]+={0,3})( .*)?$/,
   registry: /^[a-z0-9.-]+(:\d{1,5})?$/,
   imageNamespace: /^[a-z0-9]+([._/-][a-z0-9]+)*$/,
   bucket: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
@@ -264,8 +267,19 @@ export function buildSpec(input: SettingsInput): BuildResult {
   if (bastionText !== undefined) {
     const m = RE.hostPort.exec(bastionText);
     const port = m?.[2] ? Number(m[2]) : 22;
+    const hostKeyText = r.optionalString("bastionHostKey")?.trim();
+    const key = hostKeyText === undefined ? undefined : RE.bastionHostKey.exec(hostKeyText);
+    if (!key) {
+      problem(
+        "bastionHostKey",
+        hostKeyText?.slice(0, 40),
+        "the bastion's public host key, e.g. the output of `ssh-keyscan -t ed25519 <bastion>` without the host name (ssh-ed25519 or ecdsa-sha2-nistp256/384/521; ssh-rsa cannot be verified by @pulumi/command)",
+      );
+    }
     if (!m || port < 1 || port > 65535) problem("bastionHost", bastionText, "host or host:port");
-    else bastion = { host: m[1], port, user: r.optionalString("bastionUser") ?? sshUser };
+    else if (key) bastion = { host: m[1], port, user: r.optionalString("bastionUser") ?? sshUser, hostKey: `${key[1]} ${key[3]}` };
+  } else if (r.optionalString("bastionHostKey") !== undefined) {
+    problem("bastionHostKey", r.optionalString("bastionHostKey")?.slice(0, 40), "set only with ceresdb:bastionHost");
   }
   if (bastion === undefined && !assignPublicIp && environment === "test") {
     warnings.push(

@@ -79,8 +79,8 @@ export interface AccessSpec {
   sshUser: string;
   /** OpenSSH public key installed on every host. */
   sshPublicKey: string;
-  /** Optional jump host (`host` or `host:port`) and its user. */
-  bastion?: { host: string; port: number; user: string };
+  /** Optional jump host (`host` or `host:port`), its user and its pinned public host key (`type base64`). */
+  bastion?: { host: string; port: number; user: string; hostKey: string };
 }
 
 /** One host: an ECS instance with a fixed private IP and its own data disk. */

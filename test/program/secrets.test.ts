@@ -60,6 +60,19 @@ describe("Obkv WAL, private registry, per-stack RAM user", () => {
     expect(scan(run, [...Object.values(SECRETS), ...keySecrets])).toEqual([]);
   });
 
+  test("the hosts' private host keys appear only in secrets: their key resources' secret output and the user data", () => {
+    const hostKeys = only(run, "pulumi-nodejs:dynamic/ceresdb:HostKey");
+    expect(hostKeys).toHaveLength(only(run, "alicloud:ecs/instance:Instance").length);
+    const privateKeys = hostKeys.map((k) => String(k.state.privateKey));
+    for (const k of hostKeys) expect(k.options?.additionalSecretOutputs).toEqual(["privateKey"]);
+    expect(scan(run, privateKeys)).toEqual([]);
+    for (const i of only(run, "alicloud:ecs/instance:Instance")) {
+      expect(isSecretWrapper(i.inputs.userData)).toBe(true);
+      expect(i.options?.additionalSecretOutputs).toContain("userData");
+      expect(privateKeys.some((k) => String(unwrapSecrets(i.inputs.userData)).includes(k.split("\n")[1]))).toBe(true);
+    }
+  });
+
   test("the carriers of secrets are secret as a whole", () => {
     const containers = only(run, "docker:index/container:Container");
     for (const c of containers) expect(c.options?.additionalSecretOutputs).toEqual(["uploads"]);

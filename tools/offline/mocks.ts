@@ -68,6 +68,18 @@ export function computeOutputs(args: pulumi.runtime.MockResourceArgs): { id: str
       return { id: `sha256:${hex(name, 64)}${String(i.name ?? "")}`, computed: { imageId: `sha256:${hex(name, 64)}`, repoDigest: `${String(i.name ?? "")}@sha256:${hex(name, 64)}` } };
     case "docker:index/container:Container":
       return { id: hex(name, 64), computed: { exitCode: 0 } };
+    case "pulumi-nodejs:dynamic/ceresdb:HostKey": {
+      // Shaped like the real outputs (components/hosts/hostKey.ts) but no key: the plan redacts
+      // the PEM block, and a valid-looking public key line keeps the rendered ssh options real.
+      const blob = Buffer.concat([Buffer.from([0, 0, 0, 11]), Buffer.from("ssh-ed25519"), Buffer.from([0, 0, 0, 32]), Buffer.from(hex(name, 64), "hex")]);
+      return {
+        id: String(i.slot ?? name),
+        computed: {
+          publicKey: `ssh-ed25519 ${blob.toString("base64")}`,
+          privateKey: `-----BEGIN OPENSSH PRIVATE KEY-----\nmock host key of ${name}\n-----END OPENSSH PRIVATE KEY-----\n`,
+        },
+      };
+    }
     case "command:remote:Command":
     case "command:local:Command":
       return { id: `${name}-id`, computed: { stdout: "", stderr: "" } };

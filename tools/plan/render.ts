@@ -3,7 +3,7 @@
  * resource inventory), the resource table, the endpoints and a topology diagram. Pure: no I/O.
  */
 import * as path from "path";
-import { OfflineRun, RecordedResource } from "../offline";
+import { OfflineRun, RecordedResource, unwrapSecrets } from "../offline";
 import { makeRedactor, Redactor } from "./redact";
 
 export type FileRole = "meta-config" | "server-config" | "cloud-init" | "container" | "inventory";
@@ -115,7 +115,9 @@ export function renderPlan(run: OfflineRun): Plan {
     if (r.parent) hostByParent.set(r.parent, name);
     const userData = r.inputs.userData;
     if (userData !== undefined) {
-      const text = String(redact.value(userData));
+      // Secret as a whole because it carries the host's private key; shown with that key (and any
+      // other secret) redacted rather than hidden entirely.
+      const text = redact.text(String(unwrapSecrets(userData)));
       files.push({ path: `hosts/${seg(name)}.cloud-init.yaml`, role: "cloud-init", node: name, content: text.endsWith("\n") ? text : `${text}\n` });
     }
   }
