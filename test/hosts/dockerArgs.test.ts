@@ -57,6 +57,13 @@ describe("containerCalls", () => {
     expect(flag(containerCalls({ name: "x", image: "i" }, "i").create, "--restart")).toEqual(["no"]);
   });
 
+  it("maps one advanced network with a fixed IP to --network and --ip", () => {
+    const n = containerCalls({ name: "x", image: "i", networksAdvanced: [{ name: "net", ipv4Address: "10.10.0.10" }] }, "i").create;
+    expect(flag(n, "--network")).toEqual(["net"]);
+    expect(flag(n, "--ip")).toEqual(["10.10.0.10"]);
+    expect(() => containerCalls({ ...meta, networksAdvanced: [{ name: "net" }] }, "i")).toThrow(/together/);
+  });
+
   it("refuses an input it does not map instead of dropping it", () => {
     expect(() => containerCalls({ ...meta, privileged: true } as unknown as ContainerInputs, "i")).toThrow(/not mapped.*privileged/);
     expect(() => containerCalls({ ...meta, volumes: [{ containerPath: "/x" }] }, "i")).toThrow(/without hostPath/);

@@ -12,6 +12,8 @@
  * - `healthcheck` -> Config.Healthcheck{Test: tests as given, Interval/Timeout/StartPeriod by
  *   time.ParseDuration, Retries};
  * - `logDriver`/`logOpts` -> HostConfig.LogConfig{Type, Config};
+ * - `networksAdvanced[{name, ipv4Address}]` -> after ContainerCreate, NetworkDisconnect "bridge" and
+ *   NetworkConnect(name) with EndpointIPAMConfig.IPv4Address: one network, so `--network name --ip`;
  * - `uploads[]` -> after ContainerCreate and before ContainerStart, one CopyToContainer to "/" of
  *   a tar holding the file at its path, mode 0644 (no `permissions`, not `executable`);
  * - start (default true) -> ContainerStart; `mustRun` only matters on refresh (not a create argument);
@@ -35,7 +37,7 @@ export interface DockerCalls {
 
 const KNOWN = new Set([
   "name", "image", "networkMode", "restart", "mustRun", "destroyGraceSeconds", "volumes", "uploads",
-  "labels", "healthcheck", "logDriver", "logOpts", "envs", "command", "entrypoints", "ports",
+  "labels", "healthcheck", "logDriver", "logOpts", "envs", "command", "entrypoints", "ports", "networksAdvanced",
 ]);
 
 /** `imageId` replaces the plan's `image` (a mock ID offline): the ID of the loaded image on the host. */
@@ -43,7 +45,10 @@ export function containerCalls(c: ContainerInputs, imageId: string): DockerCalls
   const unknown = Object.keys(c).filter((k) => !KNOWN.has(k));
   if (unknown.length) throw new Error(`container ${c.name}: inputs not mapped to docker CLI arguments: ${unknown.join(", ")}`);
   const a: string[] = ["--name", c.name];
+  if (c.networkMode && c.networksAdvanced?.length) throw new Error(`container ${c.name}: networkMode and networksAdvanced together are not mapped`);
   if (c.networkMode) a.push("--network", c.networkMode);
+  if ((c.networksAdvanced?.length ?? 0) > 1) throw new Error(`container ${c.name}: more than one network is not mapped`);
+  for (const n of c.networksAdvanced ?? []) a.push("--network", n.name, ...(n.ipv4Address ? ["--ip", n.ipv4Address] : []));
   a.push("--restart", c.restart ?? "no");
   for (const v of c.volumes ?? []) {
     if (!v.hostPath) throw new Error(`container ${c.name}: volume at ${v.containerPath} without hostPath is not mapped`);

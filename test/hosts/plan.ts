@@ -44,6 +44,7 @@ export interface ContainerInputs {
   command?: string[];
   entrypoints?: string[];
   ports?: { internal: number; external?: number; ip?: string; protocol?: string }[];
+  networksAdvanced?: { name: string; ipv4Address?: string }[];
 }
 
 export interface PlanService {

@@ -378,7 +378,9 @@ async function rollCheck(s: Session, work: string, pub: string, images: Record<s
   const metas1 = s.plan.services.filter((x) => x.role === "meta");
   const metas2 = plan2.services.filter((x) => x.role === "meta");
   const changed = metas2.filter((m, i) => JSON.stringify(m.container.uploads) !== JSON.stringify(metas1[i].container.uploads));
-  check("the config change (logLevel=debug) changes every member's uploaded ceresmeta.toml and guard environment", changed.length === metas2.length && metas2.every((m, i) => m.guard!.environment.CONFIG_SHA256 !== metas1[i].guard!.environment.CONFIG_SHA256));
+  // The guard re-runs when its trigger values change (in its command text or, before, its environment).
+  const guardChanged = metas2.every((m, i) => JSON.stringify([m.guard!.create, m.guard!.environment]) !== JSON.stringify([metas1[i].guard!.create, metas1[i].guard!.environment]));
+  check("the config change (logLevel=debug) changes every member's uploaded ceresmeta.toml and re-triggers its bootstrap guard", changed.length === metas2.length && guardChanged);
 
   // Health of every member, once a second, by a separate process (this one blocks in the steps).
   const ips = metas2.map((m) => hostOf(plan2, m).privateIp);
