@@ -12,7 +12,7 @@ import * as path from "path";
 import { spawn } from "child_process";
 import { CheckList } from "../helpers/checkList";
 import { buildServiceImages, createContainer, loadImage, removeContainer } from "./deploy";
-import { buildCmdClient, buildHostImage, containerName, docker, down, HERE, must, onHost, reboot, remote, Run, Session, sleep, up, waitFor } from "./harness";
+import { buildCmdClient, buildHostImage, containerName, docker, down, HERE, must, onHost, reboot, remote, Run, run, Session, sleep, up, waitFor } from "./harness";
 import { Plan, PlanCommand, PlanHost, PlanService, renderPlan } from "./plan";
 
 const STACK = "testhosts";
@@ -386,7 +386,7 @@ async function rollCheck(s: Session, work: string, pub: string, images: Record<s
   const ips = metas2.map((m) => hostOf(plan2, m).privateIp);
   const log = path.join(work, "roll-health.log");
   const monitor = spawn("sh", ["-c", `while :; do for ip in ${ips.join(" ")}; do if curl -fsS -m 1 -o /dev/null http://$ip:8080/api/v1/health; then echo "$(date +%s%3N) $ip up"; else echo "$(date +%s%3N) $ip down"; fi; done; sleep 0.5; done >> ${log}`], { stdio: "ignore", detached: true });
-  const steps: { member: string; removedAt: number; gateDoneAt: number; gate: number }[] = [];
+  const steps: { member: string; removedAt: number; gateDoneAt: number; gate: number; servingAtGate: boolean }[] = [];
   const s2 = { ...s, plan: plan2 };
   try {
     await sleep(2000);
@@ -397,7 +397,10 @@ async function rollCheck(s: Session, work: string, pub: string, images: Record<s
       removeContainer(s2, m);
       createContainer(s2, m, images[m.host]);
       const g = runCommand(s2, m.gate, "update", HEALTH_MS);
-      steps.push({ member: m.member, removedAt, gateDoneAt: Date.now(), gate: g.code });
+      const gateDoneAt = Date.now();
+      // The moment the gate returns, before the next member is touched, this member must serve.
+      const probe = run("curl", ["-fsS", "-m", "2", "-o", "/dev/null", `http://${hostOf(plan2, m).privateIp}:8080/api/v1/health`], { timeoutMs: 5000 });
+      steps.push({ member: m.member, removedAt, gateDoneAt, gate: g.code, servingAtGate: probe.code === 0 });
       if (g.code !== 0) break;
     }
     await sleep(2000);
@@ -420,7 +423,8 @@ async function rollCheck(s: Session, work: string, pub: string, images: Record<s
     return downSeen && upBeforeGate;
   });
   check("config change: members rolled one at a time in index order, each next one touched only after the previous gate passed", orderOk, JSON.stringify(steps.map((x) => ({ m: x.member, gate: x.gate, s: Math.round((x.gateDoneAt - x.removedAt) / 1000) }))));
-  check("config change: each gate returned only after its member, seen down, answered health again; never more than one member down", waited && worst <= 1, `most down at once ${worst}`);
+  check("config change: each gate returned only once its member (seen down after removal) answered health again, probed the moment the gate returned; never more than one member down",
+    waited && worst <= 1 && steps.every((x) => x.servingAtGate), `most down at once ${worst}; serving when its gate returned: ${steps.map((x) => `${x.member}=${x.servingAtGate}`).join(" ")}`);
   const applied = metas2.map((m) => docker(s2, hostOf(plan2, m), ["exec", m.container.name, "cat", m.container.uploads![0].file]).stdout === m.container.uploads![0].content);
   check("config change: every member runs the new config", applied.every(Boolean), applied.join(","));
   await clusterChecks(s2, "after the roll");
