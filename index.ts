@@ -20,6 +20,8 @@ const built = buildSpec({
   values: settings.values,
   secretsSet: new Set(Object.keys(settings.secrets) as SettingName[]),
   plaintextSecrets: settings.plaintextSecrets,
+  undeclaredSettings: settings.undeclaredSettings,
+  now: new Date(),
 });
 if (!built.ok) {
   // RunError: Pulumi prints the message alone, without a stack trace.
@@ -47,8 +49,9 @@ export const metaEndpoints = outputs.metaEndpoints;
 export const metaHttpEndpoints = outputs.metaHttpEndpoints;
 export const metaFaultTolerance = outputs.metaFaultTolerance;
 export const grpcEndpoints = outputs.grpcEndpoints;
-export const httpEndpoints = outputs.httpEndpoints;
 export const mysqlEndpoints = outputs.mysqlEndpoints;
+export const postgresqlEndpoints = outputs.postgresqlEndpoints;
+export const adminHttpEndpoints = outputs.adminHttpEndpoints;
 export const bucket = outputs.bucket;
 export const bucketPrefix = outputs.bucketPrefix;
 export const ossEndpoint = outputs.ossEndpoint;

@@ -13,6 +13,7 @@ import type {
 } from "@pulumi/policy";
 import {
   DEFAULT_META_HTTP_PORT,
+  DEFAULT_SERVER_HTTP_PORT,
   MetaPortsConfig,
   ResourceRule,
   resourceRules,
@@ -111,12 +112,36 @@ export const META_PORTS_CONFIG_SCHEMA = {
   },
 };
 
+export const SERVER_HTTP_CONFIG_SCHEMA = {
+  properties: {
+    serverHttpPort: {
+      type: "integer" as const,
+      default: DEFAULT_SERVER_HTTP_PORT,
+      description: "CeresDB HTTP port (ceresdb:ports.http), which serves the config with its secrets.",
+    },
+    adminCidrs: {
+      type: "array" as const,
+      items: { type: "string" as const },
+      description: "When set, the CIDRs that may reach the CeresDB HTTP port (ceresdb:adminCidrs), with monitoringCidrs.",
+    },
+    monitoringCidrs: {
+      type: "array" as const,
+      items: { type: "string" as const },
+      description: "CIDRs of a monitoring source that may also reach the CeresDB HTTP port (only with adminCidrs).",
+    },
+  },
+};
+
+const STACK_CONFIG_SCHEMAS: Record<string, typeof META_PORTS_CONFIG_SCHEMA | typeof SERVER_HTTP_CONFIG_SCHEMA> = {
+  "server-http-restricted": SERVER_HTTP_CONFIG_SCHEMA,
+};
+
 export function stackPolicy(rule: StackRule): StackValidationPolicy {
   return {
     name: rule.name,
     description: rule.description,
     enforcementLevel: "mandatory",
-    configSchema: META_PORTS_CONFIG_SCHEMA,
+    configSchema: STACK_CONFIG_SCHEMAS[rule.name] ?? META_PORTS_CONFIG_SCHEMA,
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const config = args.getConfig<MetaPortsConfig>();
       for (const v of rule.check(args.resources.map(fromPolicyResource), config)) report(v.message, v.urn);
@@ -124,7 +149,7 @@ export function stackPolicy(rule: StackRule): StackValidationPolicy {
   };
 }
 
-/** Every policy of the pack: 11 resource policies and 1 stack policy. */
+/** Every policy of the pack: 11 resource policies and 2 stack policies. */
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   ...resourceRules(TAGGABLE_ALICLOUD_TYPES).map(resourcePolicy),
   ...STACK_RULES.map(stackPolicy),

@@ -71,6 +71,10 @@ export interface MetaPortsConfig {
   metaHttpPort?: number;
   /** When given, the only CIDRs the meta HTTP port may be open to. Default: any CIDR but 0.0.0.0/0 in prod. */
   adminCidrs?: string[];
+  /** The CeresDB HTTP port (server-http-restricted). Default 5440 (ceresdb:ports.http). */
+  serverHttpPort?: number;
+  /** CIDRs of a monitoring source that may reach the CeresDB HTTP port besides adminCidrs. */
+  monitoringCidrs?: string[];
 }
 
 export interface StackRule {
@@ -94,6 +98,7 @@ export const T = {
 export const REQUIRED_TAGS = ["managed-by", "stack", "environment"] as const;
 export const REQUIRED_TEST_TAGS = ["owner", "expires-at"] as const;
 export const DEFAULT_META_HTTP_PORT = 8080;
+export const DEFAULT_SERVER_HTTP_PORT = 5440;
 const SSH_PORT = 22;
 
 // --- helpers ---------------------------------------------------------------------------------
@@ -290,6 +295,52 @@ export const metaPortsRestricted: StackRule = {
   },
 };
 
+/**
+ * Rule 1c: the CeresDB HTTP port of the server group (tagged `role=server`, or attached to an
+ * instance tagged `role=server`) is not a client port. `GET /debug/config` on it returns the whole
+ * parsed config, OSS `key_secret` and OBKV passwords included (apache/horaedb server/src/http.rs
+ * `server_config` at v1.2.2..v1.2.7). So, in every class, no rule covering it admits 0.0.0.0/0;
+ * when `adminCidrs` is configured, it admits only those and `monitoringCidrs`. The client ports
+ * (gRPC, MySQL, PostgreSQL) are left alone: they may face the internet with allowPublicAccess.
+ */
+export const serverHttpRestricted: StackRule = {
+  name: "server-http-restricted",
+  description:
+    "CeresDB HTTP port (serves the config with its secrets): never from 0.0.0.0/0; only admin and monitoring CIDRs when configured. Client ports are gRPC, MySQL, PostgreSQL.",
+  check(resources, config = {}) {
+    const httpPort = config.serverHttpPort ?? DEFAULT_SERVER_HTTP_PORT;
+    const allowed = config.adminCidrs ? [...config.adminCidrs, ...(config.monitoringCidrs ?? [])] : undefined;
+    const groups = resources.filter((r) => r.type === T.securityGroup);
+    const server = new Set(groups.filter((g) => tagsHaveRole(g, "server")).map((g) => g.urn));
+    for (const inst of resources.filter((r) => r.type === T.instance && tagsHaveRole(r, "server"))) {
+      for (const prop of ["securityGroups", "securityGroupIds"]) {
+        for (const g of referencedResources(inst, prop, groups)) server.add(g.urn);
+      }
+    }
+    const out: Violation[] = [];
+    for (const rule of resources.filter((r) => r.type === T.securityGroupRule)) {
+      const p = rule.props;
+      if (!isAcceptingIngress(p)) continue;
+      const ports = portsOf(p);
+      const cidrs = cidrSources(p);
+      if (isUnknown(ports) || ports === undefined || isUnknown(cidrs) || !covers(ports, httpPort)) continue;
+      const [group] = referencedResources(rule, "securityGroupId", groups);
+      if (!group || !server.has(group.urn)) continue;
+      const at = `${rule.name} (ports ${showPorts(ports)})`;
+      const world = cidrs.filter(isWorldCidr);
+      if (world.length > 0) {
+        out.push({ urn: rule.urn, message: `${at}: opens the CeresDB HTTP port ${httpPort} to ${world.join(", ")}; it serves /debug/config with the OSS and OBKV secrets, so only admin and monitoring CIDRs may reach it` });
+        continue;
+      }
+      const stray = allowed ? cidrs.filter((c) => !allowed.includes(c)) : [];
+      if (stray.length > 0) {
+        out.push({ urn: rule.urn, message: `${at}: admits ${stray.join(", ")} to the CeresDB HTTP port ${httpPort}; only the admin and monitoring CIDRs ${allowed!.join(", ")} may reach it (clients use gRPC, MySQL, PostgreSQL)` });
+      }
+    }
+    return out;
+  },
+};
+
 // --- 2. protection (prod/staging) ------------------------------------------------------------
 
 export const ecsDeletionProtection: ResourceRule = {
@@ -300,6 +351,9 @@ export const ecsDeletionProtection: ResourceRule = {
     const env = environmentOf(r.props);
     const v = r.props.deletionProtection;
     if (!isDurable(env) || isUnknown(v) || v === true) return [];
+    // Listed in ceresdb:replaceHosts: protection is off on purpose, for one replacement.
+    const tags = r.props.tags as Record<string, unknown> | undefined;
+    if (tags && !isUnknown(tags) && tags["ceresdb-replace-requested"] === "true") return [];
     return [`${r.name}: ECS instance in ${env} without deletionProtection: true`];
   },
 };
@@ -593,7 +647,7 @@ export function resourceRules(taggable: ReadonlySet<string>): ResourceRule[] {
   ];
 }
 
-export const STACK_RULES: StackRule[] = [metaPortsRestricted];
+export const STACK_RULES: StackRule[] = [metaPortsRestricted, serverHttpRestricted];
 
 export interface RuleViolation extends Violation {
   rule: string;

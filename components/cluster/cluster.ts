@@ -8,6 +8,7 @@ import { ServerNode } from "../server/serverNode";
 import { ClusterSecrets, ClusterSpec } from "../spec/types";
 import { Storage } from "../storage/storage";
 import { faultTolerance } from "../topology/addressing";
+import { traitsOf } from "../spec/versions";
 
 /** Secret stack settings, as the stack config returns them (secret Outputs). */
 export interface ClusterSecretInputs {
@@ -56,11 +57,16 @@ export class CeresDBCluster extends pulumi.ComponentResource {
     this.network = new Network(`${name}-network`, { spec }, { parent: this });
     this.storage = new Storage(`${name}-storage`, { spec, suppliedKeySecret: secrets.ossAccessKeySecret }, { parent: this });
 
+    // Named after the key (spec/sshKey.ts): key_pair_name is ForceNew and public_key is not
+    // (resource_alicloud_ecs_key_pair.go), so a new key creates a new key pair; instances move
+    // to it in place (a reboot each, rolled: see Host.revision and the node roll gates), and the
+    // old pair is deleted once no instance uses it (DeleteKeyPairs refuses a pair still bound).
     const keyPair = new alicloud.ecs.EcsKeyPair(
       `${name}-ssh`,
-      { keyPairName: spec.name, publicKey: spec.access.sshPublicKey, tags: spec.tags },
+      { keyPairName: spec.access.keyPairName, publicKey: spec.access.sshPublicKey, tags: spec.tags },
       { parent: this },
     );
+
     const imageId = alicloud.ecs
       .getImagesOutput({ nameRegex: HOST_IMAGE_NAME, owners: "system", mostRecent: true }, { parent: this })
       .apply((r) => {
@@ -103,11 +109,21 @@ export class CeresDBCluster extends pulumi.ComponentResource {
     this.nodes = [];
     for (const node of spec.nodes) {
       // Node 0 waits for the last member, so nodes start once CeresMeta is up.
-      const previous = this.nodes[this.nodes.length - 1]?.service.gate ?? this.members[this.members.length - 1].service.gate;
+      const previousNode = this.nodes[this.nodes.length - 1];
+      const previous = previousNode?.service.gate ?? this.members[this.members.length - 1].service.gate;
       this.nodes.push(
         new ServerNode(
           `${name}-node-${node.index}`,
-          { spec, node, infra: infra("server"), secrets: nodeSecrets, after: [previous] },
+          {
+            spec,
+            node,
+            infra: infra("server"),
+            secrets: nodeSecrets,
+            after: [previous],
+            // Host changes roll too: this node's instance waits for the previous node's roll
+            // gate, which is instant at creation and waits for that node only when its host changed.
+            hostAfter: previousNode ? [previousNode.rollGate] : undefined,
+          },
           { parent: this },
         ),
       );
@@ -131,8 +147,11 @@ export function clusterOutputs(spec: ClusterSpec, bucket: pulumi.Input<string>) 
     metaHttpEndpoints: spec.meta.map((m) => `http://${m.host.privateIp}:${p.metaHttp}`),
     metaFaultTolerance: faultTolerance(spec.meta.length),
     grpcEndpoints: nodeIps.map((ip) => `${ip}:${p.grpc}`),
-    httpEndpoints: nodeIps.map((ip) => `http://${ip}:${p.http}`),
     mysqlEndpoints: nodeIps.map((ip) => `${ip}:${p.mysql}`),
+    /** Empty before v1.2.6, which has no PostgreSQL server. */
+    postgresqlEndpoints: traitsOf(spec.version).postgresql ? nodeIps.map((ip) => `${ip}:${p.postgresql}`) : [],
+    /** Not a client endpoint: reachable from the nodes, adminCidrs and monitoring only (it serves the config, secrets included). */
+    adminHttpEndpoints: nodeIps.map((ip) => `http://${ip}:${p.http}`),
     bucket,
     bucketPrefix: spec.storage.prefix,
     ossEndpoint: spec.storage.endpoint,

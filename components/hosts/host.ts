@@ -2,7 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
-import { renderCloudInit } from "../render/cloudInit";
+import { hostRevision, renderCloudInit } from "../render/cloudInit";
+import { renderHostApplyCommand } from "../render/hostApply";
+import { dataDiskSpecInputs, instanceSpecInputs, REPLACE_REQUESTED_TAG } from "./hostInputs";
+import { HostLock, hostLockInputs } from "./hostLock";
 import { renderHostReadyCheck } from "../render/remoteCommands";
 import { ClusterSpec, HostSpec } from "../spec/types";
 import { HostKey } from "./hostKey";
@@ -53,8 +56,12 @@ export class Host extends pulumi.ComponentResource {
   readonly dataDiskId: pulumi.Output<string>;
   /** Completes once cloud-init mounted the data disk and Docker answers. */
   readonly ready: command.remote.Command;
-  /** Docker on this host, usable only after `ready`. */
+  /** Docker on this host, usable only after `ready` and `setup`. */
   readonly docker: docker.Provider;
+  /** Runs the current host setup script on the host (creation, and every change of the script). */
+  readonly setup: command.remote.Command;
+  /** The host slot's pinned public host key (see hostKey.ts). */
+  readonly hostPublicKey: pulumi.Output<string>;
   /**
    * Changes whenever the host itself changes (replaced, resized), so the service gate on it runs
    * its health wait then too, not only when the container changes.
@@ -67,21 +74,16 @@ export class Host extends pulumi.ComponentResource {
     const tags = { ...spec.tags, role, host: host.name };
     const protect = spec.protection.protectData;
 
+    // Refuses at preview a change that would replace this host while its deletion protection is
+    // on; the disk and the instance wait for it, so nothing is touched once it refuses.
+    const lock = new HostLock(`${name}-lock`, { inputs: hostLockInputs(spec, host) }, { parent: this });
+
     // A separate disk, not one of the instance's own, so replacing the instance keeps the data;
     // protected in prod and staging so no change can delete it by accident.
     const disk = new alicloud.ecs.EcsDisk(
       `${name}-data`,
-      {
-        diskName: `${spec.name}-${host.name}-data`,
-        zoneId: host.zoneId,
-        category: host.dataDisk.category,
-        size: host.dataDisk.sizeGb,
-        performanceLevel: host.dataDisk.performanceLevel,
-        encrypted: true,
-        deleteWithInstance: false,
-        tags,
-      },
-      { parent: this, protect },
+      { ...dataDiskSpecInputs(spec, host), tags },
+      { parent: this, protect, dependsOn: [lock] },
     );
 
     // The slot's pinned host key: generated once, kept across instance replacements.
@@ -95,30 +97,23 @@ export class Host extends pulumi.ComponentResource {
     const instance = new alicloud.ecs.Instance(
       name,
       {
-        instanceName: `${spec.name}-${host.name}`,
-        hostName: `${spec.name}-${host.name}`,
-        availabilityZone: host.zoneId,
-        instanceType: host.instanceType,
+        ...instanceSpecInputs(spec, host),
         imageId: args.imageId,
         vswitchId: args.vswitchId,
-        privateIp: host.privateIp,
         securityGroups: args.securityGroupIds,
         keyName: args.keyPairName,
-        systemDiskCategory: host.systemDisk.category,
-        systemDiskSize: host.systemDisk.sizeGb,
-        instanceChargeType: "PostPaid",
-        internetMaxBandwidthOut: spec.network.assignPublicIp ? 10 : 0,
-        deletionProtection: spec.protection.deletionProtection,
         userData,
-        tags,
+        tags: host.deletionProtection === spec.protection.deletionProtection ? tags : { ...tags, [REPLACE_REQUESTED_TAG]: "true" },
         volumeTags: tags,
       },
       {
         parent: this,
         // The fixed private IP must be free before the replacement can take it.
         deleteBeforeReplace: true,
-        ignoreChanges: ["imageId"],
-        dependsOn: args.after,
+        // userData: a change would stop and start the instance and cloud-init would not run it
+        // (see components/render/hostApply.ts); the setup command below applies it instead.
+        ignoreChanges: ["imageId", "userData"],
+        dependsOn: [lock, ...(args.after ?? [])],
         additionalSecretOutputs: ["userData"],
       },
     );
@@ -144,6 +139,19 @@ export class Host extends pulumi.ComponentResource {
       { parent: this, dependsOn: [attachment] },
     );
 
+    // Applies the current setup script (data disk growth, authorized keys, and anything else the
+    // script does) on the running host; its text is the script, so any change re-runs it.
+    const setup = new command.remote.Command(
+      `${name}-setup`,
+      {
+        connection: this.connection,
+        create: disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId)),
+        update: disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId)),
+        addPreviousOutputInEnv: false,
+      },
+      { parent: this, dependsOn: [this.ready, disk] },
+    );
+
     this.docker = new docker.Provider(
       `${name}-docker`,
       {
@@ -153,10 +161,15 @@ export class Host extends pulumi.ComponentResource {
           ? [{ address: spec.images.registry, username: spec.images.registryUsername, password: args.registryPassword }]
           : undefined,
       },
-      { parent: this, dependsOn: [this.ready] },
+      { parent: this, dependsOn: [this.ready, setup] },
     );
+    this.setup = setup;
+    this.hostPublicKey = hostKey.publicKey;
 
-    this.revision = pulumi.interpolate`${instance.id}/${host.instanceType}/${host.systemDisk.sizeGb}/${host.dataDisk.sizeGb}`;
+    // The key pair is in it: a key_name change detaches and attaches key pairs and reboots the
+    // instance (resource_alicloud_instance.go, Update, `d.HasChange("key_name")`:
+    // DetachKeyPair, AttachKeyPair, RebootEcsInstance), so the service gate waits for health then too.
+    this.revision = pulumi.interpolate`${instance.id}/${hostRevision(spec, host)}`;
     this.privateIp = host.privateIp;
     this.publicIp = instance.publicIp.apply((ip) => ip ?? "");
     this.instanceId = instance.id;

@@ -6,7 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
  * state, so a replaced instance at the same fixed private IP presents the same key and every
  * client that pins it (the Docker provider's `ssh`, the command provider's `hostKey`) keeps
  * verifying it. Installed by cloud-init's `ssh_keys` (components/render/cloudInit.ts), which also
- * deletes the image's keys and generates none (cloud-init cc_ssh.py). Creates nothing in the cloud.
+ * deletes the image's keys and generates none (cloud-init cc_ssh.py). cc_ssh is a
+ * cloud_init_modules module, run by the network stage, which is ordered Before=sshd.service
+ * (systemd/cloud-init-network.service.tmpl; Ubuntu's ssh.service has that alias), so sshd never
+ * serves another key (canonical/cloud-init ubuntu/26.1-0ubuntu3_22.04.1). Creates nothing in the cloud.
  */
 
 export interface HostKeyPair {
@@ -49,7 +52,8 @@ export function generateHostKey(comment = "ceresdb-cluster"): HostKeyPair {
   };
 }
 
-const hostKeyProvider: pulumi.dynamic.ResourceProvider = {
+/** Exported for the test that serializes it as Pulumi does. */
+export const hostKeyProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     const key = generateHostKey(`ceresdb-cluster ${inputs.slot}`);
     return { id: `${inputs.slot}`, outs: { slot: inputs.slot, ...key } };

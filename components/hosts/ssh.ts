@@ -16,6 +16,9 @@ import { AccessSpec } from "../spec/types";
  * key) is accepted on every runner, and a host presenting any other key is refused.
  */
 
+/** The slice of the access spec that says how a host is reached (not which keys it trusts). */
+export type SshRoute = Pick<AccessSpec, "sshUser" | "bastion">;
+
 /** Bounded connection retries: hosts take a minute or two to boot; never wait forever. */
 const DIAL_ERROR_LIMIT = 30;
 const PER_DIAL_TIMEOUT_SECONDS = 15;
@@ -26,7 +29,7 @@ const PER_DIAL_TIMEOUT_SECONDS = 15;
  * ssh.InsecureIgnoreHostKey): provider/pkg/provider/remote/connection.go, connectionBase.SSHConfig.
  */
 export function sshConnection(
-  access: AccessSpec,
+  access: SshRoute,
   address: pulumi.Input<string>,
   privateKey: pulumi.Output<string>,
   hostKey: pulumi.Input<string>,
@@ -54,7 +57,7 @@ export function sshConnection(
 }
 
 /** `ssh://user@ip` plus options for the Docker provider. */
-export function dockerHost(access: AccessSpec, address: pulumi.Input<string>): pulumi.Output<string> {
+export function dockerHost(access: SshRoute, address: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.interpolate`ssh://${access.sshUser}@${address}:22`;
 }
 
@@ -87,16 +90,19 @@ function pinnedHostKeyOpts(publicKey: string, percent = "%"): string[] {
  * to the bastion's key (a ProxyJump hop would take none of these options). The ProxyCommand
  * string runs under `sh -c` and has its own `%` tokens, hence the quoting and `%%H`.
  */
-export function dockerSshOpts(access: AccessSpec, hostPublicKey: pulumi.Input<string>): pulumi.Output<string[]> {
-  return pulumi.output(hostPublicKey).apply((hostKey) => {
-    const opts = [...pinnedHostKeyOpts(hostKey), "-o", "ServerAliveInterval=15", "-o", "ConnectTimeout=20"];
-    const b = access.bastion;
-    if (b) {
-      const jump = ["ssh", ...pinnedHostKeyOpts(b.hostKey, "%%"), "-o", "ConnectTimeout=20", "-W", "%h:%p", "-p", String(b.port), "-l", b.user, "--", b.host];
-      opts.push("-o", `ProxyCommand=${jump.map((w) => (/^[A-Za-z0-9_.,:=%/@+-]+$/.test(w) ? w : shQuote(w))).join(" ")}`);
-    }
-    return opts;
-  });
+export function dockerSshOpts(access: SshRoute, hostPublicKey: pulumi.Input<string>): pulumi.Output<string[]> {
+  return pulumi.output(hostPublicKey).apply((hostKey) => dockerSshOptions(access, hostKey));
+}
+
+/** dockerSshOpts for a known host key (pure; test/ssh/run.ts runs these with the real `ssh`). */
+export function dockerSshOptions(access: SshRoute, hostPublicKey: string): string[] {
+  const opts = [...pinnedHostKeyOpts(hostPublicKey), "-o", "ServerAliveInterval=15", "-o", "ConnectTimeout=20"];
+  const b = access.bastion;
+  if (b) {
+    const jump = ["ssh", ...pinnedHostKeyOpts(b.hostKey, "%%"), "-o", "ConnectTimeout=20", "-W", "%h:%p", "-p", String(b.port), "-l", b.user, "--", b.host];
+    opts.push("-o", `ProxyCommand=${jump.map((w) => (/^[A-Za-z0-9_.,:=%/@+-]+$/.test(w) ? w : shQuote(w))).join(" ")}`);
+  }
+  return opts;
 }
 
 /**

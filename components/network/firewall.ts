@@ -7,7 +7,13 @@ import { traitsOf } from "../spec/versions";
  *
  * - etcd peer and client ports and the CeresMeta HTTP API: only from the cluster's own groups
  *   (plus the admin CIDRs for the HTTP API, used by the member replacement procedure).
- * - CeresDB client ports: from the client CIDRs (and between nodes, which forward requests).
+ * - CeresDB client ports (gRPC, MySQL, PostgreSQL): from the client CIDRs (and between nodes,
+ *   which forward requests).
+ * - CeresDB HTTP port: never from the client CIDRs. `GET /debug/config` on it returns the whole
+ *   parsed config, OSS `key_secret` and OBKV passwords included (apache/horaedb
+ *   server/src/http.rs `server_config` and src/setup.rs `toml::to_string(&config)`, at v1.2.2,
+ *   v1.2.4, v1.2.5, v1.2.6; src/ceresdb/src/setup.rs at v1.2.7; no field is `skip_serializing`).
+ *   Only the nodes themselves, the admin CIDRs and the monitoring CIDRs (`httpSources`) reach it.
  * - SSH: only from the admin CIDRs and the bastion.
  */
 
@@ -33,6 +39,15 @@ export function sshSources(spec: ClusterSpec): string[] {
   return [...new Set([...spec.network.adminCidrs, ...bastion])];
 }
 
+/**
+ * CIDRs that may reach the CeresDB HTTP port: the admin CIDRs and any monitoring source (a
+ * Prometheus scraping `/metrics`; `network.monitoringCidrs`, which no setting fills yet). Never
+ * the client CIDRs: the port serves the config with its secrets to anyone who asks.
+ */
+export function httpSources(spec: ClusterSpec): string[] {
+  return [...new Set([...spec.network.adminCidrs, ...(spec.network.monitoringCidrs ?? [])])];
+}
+
 export function ingressRules(spec: ClusterSpec): IngressRule[] {
   const p = spec.ports;
   const rules: IngressRule[] = [];
@@ -49,7 +64,10 @@ export function ingressRules(spec: ClusterSpec): IngressRule[] {
   add("meta", "ssh", 22, cidrs(sshSources(spec)), "SSH for Docker and health gates, from admins and the bastion");
 
   add("server", "grpc", p.grpc, [server, meta, ...cidrs(spec.network.clientCidrs)], "CeresDB gRPC: clients, forwarding between nodes, CeresMeta events");
-  add("server", "http", p.http, [server, ...cidrs(spec.network.clientCidrs)], "CeresDB HTTP API and health check");
+  // CeresMeta reaches nodes over gRPC only (apache/incubator-horaedb-meta
+  // server/coordinator/eventdispatch/dispatch_impl.go@v1.2.2..v1.2.7, a MetaEventService client; no HTTP
+  // client to nodes), so the meta group is not a source of the HTTP port.
+  add("server", "http", p.http, [server, ...cidrs(httpSources(spec))], "CeresDB HTTP API (serves its config, secrets included): nodes, admins, monitoring");
   add("server", "mysql", p.mysql, cidrs(spec.network.clientCidrs), "CeresDB MySQL protocol");
   if (traitsOf(spec.version).postgresql) {
     add("server", "postgresql", p.postgresql, cidrs(spec.network.clientCidrs), "CeresDB PostgreSQL protocol");

@@ -10,7 +10,7 @@
 import * as TOML from "@iarna/toml";
 import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../spec/types";
 import { traitsOf } from "../spec/versions";
-import { SERVER_PATHS } from "../spec/paths";
+import { SERVER_PATHS, SERVER_TRACING } from "../spec/paths";
 import {
   RenderError,
   RenderOptions,
@@ -103,6 +103,12 @@ function wal(spec: ClusterSpec, secrets: ClusterSecrets): TOML.JsonMap {
       w.brokers.forEach((b, i) => {
         if (!/^[^\s:/]+:\d+$/.test(b)) throw new RenderError(`wal.brokers[${i}]`, `"${b}" must be host:port`);
       });
+      if (!Number.isInteger(w.replicationFactor) || w.replicationFactor < 1 || w.replicationFactor > 32767) {
+        throw new RenderError("wal.replicationFactor", `${w.replicationFactor} must be a whole number from 1 to 32767 (an i16)`);
+      }
+      // CeresDB's default create_replication_factor is 1 (components/message_queue/src/kafka/config.rs
+      // at v1.2.2..v1.2.7): one lost broker would lose WAL data, so it is always written.
+      const topic_management = { create_replication_factor: w.replicationFactor };
       const key = traitsOf(spec.version).kafkaBrokersKey;
       if (key === "boost_broker") {
         if (w.brokers.length > 1) {
@@ -111,11 +117,32 @@ function wal(spec: ClusterSpec, secrets: ClusterSecrets): TOML.JsonMap {
             `${spec.version} accepts a single boost_broker; ${w.brokers.length} brokers given (use v1.2.4+)`,
           );
         }
-        return { type: "Kafka", kafka: { client: { boost_broker: w.brokers[0] } } };
+        return { type: "Kafka", kafka: { client: { boost_broker: w.brokers[0] }, topic_management } };
       }
-      return { type: "Kafka", kafka: { client: { boost_brokers: [...w.brokers] } } };
+      return { type: "Kafka", kafka: { client: { boost_brokers: [...w.brokers] }, topic_management } };
     }
   }
+}
+
+/** Space for the tracing file and its rotated copies (see renderLogrotate: 7 compressed days). */
+export const LOG_RESERVE_GB = 10;
+/** Space for the local RocksDB WAL and manifest: 30% of the disk, at least this much. */
+export const ROCKSDB_WAL_MIN_GB = 20;
+/** Below this the disk cache is left off (its page count must be non-zero per partition). */
+export const MIN_DISK_CACHE_GB = 1;
+
+/**
+ * Size of the SST disk cache on a node's data disk, in GiB (0: no cache):
+ *   D - ceil(D/10) - LOG_RESERVE_GB - wal, where wal = max(ROCKSDB_WAL_MIN_GB, ceil(0.3 D)) for the
+ *   RocksDB WAL and 0 for the remote ones (Obkv, Kafka keep WAL and manifest off the disk).
+ * The tenth covers ext4's 5% root reservation and metadata. A whole number of GiB is always a
+ * multiple of the 2 MiB page (v1.2.2 asserts `cap % page_size == 0` in
+ * components/object_store/src/disk_cache.rs; later tags need `cap / page_size != 0`).
+ */
+export function diskCacheGb(dataDiskGb: number, walType: ClusterSpec["wal"]["type"]): number {
+  const wal = walType === "RocksDB" ? Math.max(ROCKSDB_WAL_MIN_GB, Math.ceil(0.3 * dataDiskGb)) : 0;
+  const free = dataDiskGb - Math.ceil(dataDiskGb / 10) - LOG_RESERVE_GB - wal;
+  return free >= MIN_DISK_CACHE_GB ? Math.floor(free) : 0;
 }
 
 export function renderCeresDbToml(
@@ -149,12 +176,14 @@ export function renderCeresDbToml(
   if (traits.postgresql) server.postgresql_port = assertPort(p.postgresql, "ports.postgresql");
 
   const data = SERVER_PATHS.dataInContainer;
+  const cacheGb = diskCacheGb(node.host.dataDisk.sizeGb, spec.wal.type);
   const doc: TOML.JsonMap = {
     node: { addr },
     server,
     logger: { level: spec.logLevel },
-    // The image default is /tmp/ceresdb, which is not on the data disk.
-    tracing: { dir: `${data}/tracing` },
+    // The image default is /tmp/ceresdb, which is not on the data disk. The prefix is the file
+    // name, written out because the host's logrotate config names the same file.
+    tracing: { dir: SERVER_TRACING.dirInContainer, prefix: SERVER_TRACING.prefix },
     cluster_deployment: {
       mode: "WithMeta",
       meta_client: {
@@ -169,11 +198,11 @@ export function renderCeresDbToml(
       },
     },
     analytic: {
-      storage: {
-        // Only the location: the disk cache stays off (capacity "0") unless tuned later.
-        disk_cache_dir: `${data}/cache`,
-        object_store: objectStore(spec, secrets),
-      },
+      // disk_cache_dir is read only when disk_cache_capacity > 0 (analytic_engine/src/setup.rs,
+      // v1.2.2..v1.2.7), so both are written together or not at all.
+      storage: cacheGb > 0
+        ? { disk_cache_capacity: `${cacheGb}G`, disk_cache_dir: `${data}/cache`, object_store: objectStore(spec, secrets) }
+        : { object_store: objectStore(spec, secrets) },
       wal: wal(spec, secrets),
     },
   };
@@ -188,6 +217,9 @@ export function renderCeresDbToml(
     "  leader changes; etcd_client.server_addrs lists every member for the shard locks.",
     "- etcd_client.root_path equals CeresMeta storage-root-path; cluster_name equals default-cluster-name.",
     `- WAL ${spec.wal.type}; SSTs in OSS bucket ${spec.storage.bucket} under prefix ${spec.storage.prefix}.`,
+    cacheGb > 0
+      ? `- SST disk cache ${cacheGb} GiB of the ${node.host.dataDisk.sizeGb} GiB data disk (a tenth, ${LOG_RESERVE_GB} GiB of logs${spec.wal.type === "RocksDB" ? " and the RocksDB WAL" : ""} kept free).`
+      : `- No SST disk cache: the ${node.host.dataDisk.sizeGb} GiB data disk has no room left for one.`,
   ]);
   return header + "\n" + stringifyToml(doc);
 }

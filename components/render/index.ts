@@ -17,4 +17,13 @@ export {
   DISK_WAIT_SECONDS,
 } from "./cloudInit";
 export { renderMetaBootstrapGuard } from "./metaGuard";
+export { renderLogrotate, rotatedLogFiles, LOGROTATE_CONFIG_PATH } from "./logrotate";
 export type { GuardOptions } from "./metaGuard";
+export {
+  renderHostReadyCheck,
+  renderGateRunning,
+  renderGateHealthy,
+  withTriggerLine,
+  HOST_READY_WAIT_SECONDS,
+  GATE_RUNNING_WAIT_SECONDS,
+} from "./remoteCommands";

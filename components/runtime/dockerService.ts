@@ -95,6 +95,11 @@ export class DockerService extends pulumi.ComponentResource {
         additionalSecretOutputs: ["uploads"],
         // The container name is fixed on the host, so the old one must go first.
         deleteBeforeReplace: true,
+        // kreuzwerker/terraform-provider-docker v4.5.0: `healthcheck` is neither ForceNew
+        // (internal/provider/resource_docker_container.go) nor among the attributes
+        // resourceDockerContainerUpdate applies (resource_docker_container_funcs.go), so a change
+        // alone would only be recorded in state. Docker cannot change a container's health check.
+        replaceOnChanges: ["healthcheck"],
       },
     );
 

@@ -15,6 +15,7 @@ import {
   VSWITCH_MIN_PREFIX,
 } from "../topology/addressing";
 import { SettingProblem } from "./problems";
+import { undeclaredKeyProblem } from "./settingNames";
 import { DEFAULT_PORTS, qualified, REGION_SETTING, SETTINGS, SettingName } from "./settings";
 import {
   CeresVersion,
@@ -31,6 +32,8 @@ import {
   ZoneSpec,
 } from "./types";
 import { isSupportedVersion, SUPPORTED_VERSIONS, traitsOf } from "./versions";
+import { specContractProblems } from "../contracts/specRules";
+import { ACCEPTED_KEYS_TEXT, keyPairNameFor, ParsedPublicKey, parsePublicKey } from "./sshKey";
 
 /** What buildSpec reads: the raw settings, with secrets reduced to "is it set". */
 export interface SettingsInput {
@@ -41,6 +44,10 @@ export interface SettingsInput {
   secretsSet: ReadonlySet<SettingName>;
   /** Secret settings stored in plain text in the stack file. Default: none. */
   plaintextSecrets?: readonly SettingName[];
+  /** Keys of the stack in the `ceresdb:` namespace that are no declared setting. Default: none. */
+  undeclaredSettings?: readonly string[];
+  /** The time to compare `expiresAt` with (the program passes the clock). Default: no expiry warning. */
+  now?: Date;
 }
 
 export type BuildResult =
@@ -64,12 +71,13 @@ const STORAGE_ROOT_PATH = "/ceresdb"; // CeresMeta v1.2 default; CeresDB's root_
 const RE = {
   prefix: /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
   zone: /^[a-z]{2}-[a-z0-9-]+-[a-z0-9]+$/,
+  // A zone ID is its region ID plus one letter: cn-hangzhou-h, ap-southeast-1a, cn-shanghai-finance-1a.
+  zoneSuffix: /^-?[a-z]$/,
   region: /^[a-z]{2}-[a-z0-9-]+$/,
   vpcId: /^vpc-[a-z0-9]+$/,
   vswitchId: /^vsw-[a-z0-9]+$/,
   instanceType: /^ecs\.[a-z0-9-]+\.[a-z0-9-]+$/,
   sshUser: /^[a-z_][a-z0-9_-]{0,31}$/,
-  sshPublicKey: /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/,
   hostPort: /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/,
   // The types pulumi-command v1.2.1 can verify against OpenSSH 8.8+: it offers only the pinned
   // key's own type (connection.go), and for ssh-rsa that is SHA-1 `ssh-rsa`, which sshd no longer accepts.
@@ -78,7 +86,6 @@ const RE = {
   imageNamespace: /^[a-z0-9]+([._/-][a-z0-9]+)*$/,
   bucket: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
   bucketPrefix: /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/,
-  isoTime: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/,
 };
 
 /**
@@ -92,6 +99,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const problem = (name: SettingName | string, given: string | undefined, allowed: string) =>
     problems.push({ setting: name.includes(":") ? name : qualified(name as SettingName), given, allowed });
 
+  for (const key of input.undeclaredSettings ?? []) problems.push(undeclaredKeyProblem(key));
   for (const name of input.plaintextSecrets ?? []) {
     problem(name, "<plain text>", `an encrypted value: \`pulumi config set --secret ${qualified(name)}\` (it is a secret and must not sit in the stack file in clear)`);
   }
@@ -106,8 +114,14 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const environment = r.oneOf("environment", ENVIRONMENTS);
   const owner = r.optionalString("owner");
   const expiresAt = r.optionalString("expiresAt");
-  if (expiresAt !== undefined && (!RE.isoTime.test(expiresAt) || isNaN(Date.parse(expiresAt)))) {
-    problem("expiresAt", expiresAt, "a UTC time like 2026-12-01T00:00:00Z");
+  const expiry = expiresAt === undefined ? undefined : parseUtcTime(expiresAt);
+  if (expiresAt !== undefined && expiry === undefined) {
+    problem("expiresAt", expiresAt, "a real UTC time like 2026-12-01T00:00:00Z");
+  }
+  if (environment === "test" && expiry !== undefined && input.now !== undefined && expiry.getTime() <= input.now.getTime()) {
+    warnings.push(
+      `${qualified("expiresAt")} ${expiresAt} is already past: this test stack may be torn down by \`npm run teardown -- --expired\`; move ${qualified("expiresAt")} forward to keep it.`,
+    );
   }
   if (environment === "test") {
     if (owner === undefined) problem("owner", undefined, "test stacks must name an owner (tagged on every resource)");
@@ -159,6 +173,15 @@ export function buildSpec(input: SettingsInput): BuildResult {
   if (shardTotal !== undefined && nodeCount !== undefined && shardTotal < nodeCount) {
     problem("shardTotal", String(shardTotal), `at least nodeCount (${nodeCount}), or some nodes would hold no shard`);
   }
+  // Hosts whose deletion protection is turned off so they can be replaced (components/cluster/hostLock.ts).
+  const replaceHosts = r.stringList("replaceHosts") ?? [];
+  for (const h of replaceHosts) {
+    const m = /^(meta|node)-(\d+)$/.exec(h);
+    const count = m?.[1] === "meta" ? metaCount : nodeCount;
+    if (!m || (count !== undefined && Number(m[2]) >= count)) {
+      problem("replaceHosts", h, `host names of this stack: meta-0 to meta-${(metaCount ?? 1) - 1}, node-0 to node-${(nodeCount ?? 1) - 1}`);
+    }
+  }
   const rejoin = r.integerList("rejoinMetaMembers");
   if (rejoin && metaCount !== undefined) {
     for (const i of rejoin) {
@@ -178,6 +201,18 @@ export function buildSpec(input: SettingsInput): BuildResult {
   if (walType === "Kafka" && wal?.type === "Kafka" && wal.brokers.length > 1 && traitsOf(version).kafkaBrokersKey === "boost_broker") {
     problem("kafkaBrokers", JSON.stringify(wal.brokers), `one broker with ${version} (its config takes a single boost_broker); v1.2.4+ takes a list`);
   }
+  if (wal?.type === "Kafka" && environment !== undefined) {
+    // CeresDB creates its WAL topics with create_replication_factor, default 1
+    // (components/message_queue/src/kafka/config.rs, v1.2.2..v1.2.7): one lost broker, lost WAL.
+    const least = { prod: 3, staging: 2, test: 1 }[environment];
+    if (wal.replicationFactor < least) {
+      const raw = r.raw("kafkaReplicationFactor")?.trim();
+      const given = raw !== undefined && raw !== "0" ? raw : `0 (min(3, ${wal.brokers.length} kafkaBrokers) = ${wal.replicationFactor})`;
+      problem("kafkaReplicationFactor", given, `at least ${least} in ${environment}: with fewer replicas a lost broker loses WAL data. List at least ${least} kafkaBrokers, or set kafkaReplicationFactor if the Kafka cluster has more brokers than listed`);
+    } else if (wal.replicationFactor === 1) {
+      warnings.push(`ceresdb:kafkaReplicationFactor is 1: WAL topics have a single replica, so losing that broker loses WAL data.`);
+    }
+  }
   if (topology === "dynamic" && walType === "RocksDB") {
     problem("topology", "dynamic", "static with the RocksDB WAL: dynamic topology moves shards between nodes, and a local WAL does not move with them (data loss). Use walType Obkv or Kafka for dynamic");
   }
@@ -188,7 +223,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const seen = new Set<string>();
   for (const z of zoneIds) {
     if (!RE.zone.test(z)) problem("zones", z, "zone IDs such as cn-hangzhou-h");
-    else if (region && !z.startsWith(`${region}-`)) problem("zones", z, `zones of the region ${region} (alicloud:region)`);
+    else if (region && !(z.startsWith(region) && RE.zoneSuffix.test(z.slice(region.length)))) {
+      problem("zones", z, `zones of the region ${region} (alicloud:region): its ID plus a letter, e.g. ${region}${/\d$/.test(region) ? "a" : "-a"}`);
+    }
     if (seen.has(z)) problem("zones", z, "each zone once");
     seen.add(z);
   }
@@ -257,10 +294,28 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const sshUser = r.string("sshUser");
   if (!RE.sshUser.test(sshUser)) problem("sshUser", sshUser, "a Linux user name");
   const sshPublicKey = r.optionalString("sshPublicKey");
-  if (sshPublicKey === undefined) problem("sshPublicKey", undefined, "an OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...)");
-  else if (!RE.sshPublicKey.test(sshPublicKey.trim())) problem("sshPublicKey", sshPublicKey.slice(0, 40), "an OpenSSH public key (ssh-ed25519 AAAA... or ssh-rsa AAAA...)");
+  let sshKey: ParsedPublicKey | undefined;
+  if (sshPublicKey === undefined) problem("sshPublicKey", undefined, ACCEPTED_KEYS_TEXT);
+  else {
+    const parsed = parsePublicKey(sshPublicKey);
+    if (parsed.ok) sshKey = parsed.key;
+    else problem("sshPublicKey", sshPublicKey.slice(0, 40), `${ACCEPTED_KEYS_TEXT} (${parsed.reason})`);
+  }
+  const retiringText = r.optionalString("sshRetiringPublicKey");
+  let retiringKey: ParsedPublicKey | undefined;
+  if (retiringText !== undefined) {
+    const parsed = parsePublicKey(retiringText);
+    if (!parsed.ok) problem("sshRetiringPublicKey", retiringText.slice(0, 40), `${ACCEPTED_KEYS_TEXT} (${parsed.reason})`);
+    else if (sshKey && parsed.key.normalized === sshKey.normalized) {
+      problem("sshRetiringPublicKey", retiringText.slice(0, 40), "the previous key, not sshPublicKey itself (unset it once the rotation is done)");
+    } else retiringKey = parsed.key;
+  }
   if (!input.secretsSet.has("sshPrivateKey")) {
     problem("sshPrivateKey", undefined, "set it with `pulumi config set --secret ceresdb:sshPrivateKey < key`");
+  }
+  const bastionUser = r.optionalString("bastionUser");
+  if (bastionUser !== undefined && !RE.sshUser.test(bastionUser)) {
+    problem("bastionUser", bastionUser, "a Linux user name (no @: the bastion's host goes in bastionHost)");
   }
   const bastionText = r.optionalString("bastionHost");
   let bastion: ClusterSpec["access"]["bastion"];
@@ -277,7 +332,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
       );
     }
     if (!m || port < 1 || port > 65535) problem("bastionHost", bastionText, "host or host:port");
-    else if (key) bastion = { host: m[1], port, user: r.optionalString("bastionUser") ?? sshUser, hostKey: `${key[1]} ${key[3]}` };
+    else if (key) bastion = { host: m[1], port, user: bastionUser ?? sshUser, hostKey: `${key[1]} ${key[3]}` };
   } else if (r.optionalString("bastionHostKey") !== undefined) {
     problem("bastionHostKey", r.optionalString("bastionHostKey")?.slice(0, 40), "set only with ceresdb:bastionHost");
   }
@@ -327,6 +382,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
     problem(suppliedKeyId === undefined ? "ossAccessKeyId" : "ossAccessKeySecret", undefined, "ossAccessKeyId and the secret ossAccessKeySecret go together (or neither, to use a per-stack RAM user)");
   }
 
+  // Provider rules reachable through settings: derived names and every resource's tags.
+  problems.push(...specContractProblems({ project: input.project, stack: input.stack, prefix: name, prefixGiven: input.values.resourcePrefix !== undefined, bucket, bucketPrefix: prefix, zoneIds, metaCount: metaCount ?? 0, nodeCount: nodeCount ?? 0, createVpc: vpcId === undefined, createSwitches: vswitchIds === undefined, createNatGateway: natGateway && vpcId === undefined && !assignPublicIp, createBucket, ramUser: suppliedKeyId === undefined, userTags: userTags ?? {}, tags, reported: problems }));
+
   if (problems.length > 0) return { ok: false, problems };
 
   // Everything below only runs on valid settings, so the non-null assertions hold.
@@ -346,7 +404,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
     instanceType: role === "meta" ? metaInstanceType : nodeInstanceType,
     systemDisk,
     dataDisk: { category: dataDiskCategory!, sizeGb: role === "meta" ? metaDataDiskSizeGb! : nodeDataDiskSizeGb! },
+    deletionProtection: protectionFor(environment!).deletionProtection && !replaceHosts.includes(`${role}-${index}`),
   });
+
   const meta: MetaMemberSpec[] = Array.from({ length: metaCount! }, (_, i) => ({
     index: i,
     memberName: `meta${i}`,
@@ -377,7 +437,13 @@ export function buildSpec(input: SettingsInput): BuildResult {
       // Hosts with public IPs have their own way out; an existing VPC keeps its own egress.
       createNatGateway: natGateway && vpcId === undefined && !assignPublicIp,
     },
-    access: { sshUser, sshPublicKey: sshPublicKey!.trim(), bastion },
+    access: {
+      sshUser,
+      sshPublicKey: sshKey!.normalized,
+      keyPairName: keyPairNameFor(name, sshKey!),
+      authorizedKeys: [sshKey!.normalized, ...(retiringKey ? [retiringKey.normalized] : [])],
+      bastion,
+    },
     images: {
       meta: `${registry}/${namespace}/ceresmeta-server:${version}`,
       server: `${registry}/${namespace}/ceresdb-server:${version}`,
@@ -460,9 +526,7 @@ function buildTags(
     }
     tags[k] = v;
   }
-  if (Object.keys(tags).length + MANAGED_TAG_KEYS.length > 20) {
-    problem("tags", String(Object.keys(tags).length), `at most ${20 - MANAGED_TAG_KEYS.length} tags (Alibaba Cloud allows 20 per resource, ${MANAGED_TAG_KEYS.length} are the stack's own)`);
-  }
+  // How many fit is checked with every resource's own tags counted (components/contracts/specRules.ts).
   tags["managed-by"] = "ceresdb-cluster";
   tags["stack"] = managed.stack;
   if (managed.environment) tags["environment"] = managed.environment;
@@ -515,12 +579,19 @@ function buildWal(
       if (r.has(n) || secretsSet.has(n)) warnings.push(`${qualified(n)} is set but unused: walType is ${wal}.`);
     }
   };
+  // Pulumi.yaml declares its default 0, which the CLI passes on like a value: only another value is "set".
+  const unusedFactor = (wal: string) => {
+    const v = r.raw("kafkaReplicationFactor");
+    if (v !== undefined && v.trim() !== "0") warnings.push(`${qualified("kafkaReplicationFactor")} is set but unused: walType is ${wal}.`);
+  };
   switch (walType) {
     case "RocksDB":
       unused([...obkvSettings, "kafkaBrokers"], walType);
+      unusedFactor(walType);
       return { type: "RocksDB" };
     case "Obkv": {
       unused(["kafkaBrokers"], walType);
+      unusedFactor(walType);
       const paramUrl = r.optionalString("obkvParamUrl");
       if (paramUrl === undefined || !/^https?:\/\/\S+$/.test(paramUrl)) {
         problem("obkvParamUrl", paramUrl, "the OBKV config server URL (http://...), required for walType Obkv");
@@ -542,10 +613,35 @@ function buildWal(
         const m = RE.hostPort.exec(b);
         if (!m || !m[2] || Number(m[2]) > 65535) problem("kafkaBrokers", b, "brokers as host:port");
       }
-      return { type: "Kafka", brokers: brokers ?? [] };
+      const factor = r.integer("kafkaReplicationFactor", 0, 32767); // an i16 in CeresDB
+      const replicationFactor = factor === undefined || factor === 0 ? Math.min(3, Math.max(1, brokers?.length ?? 0)) : factor;
+      return { type: "Kafka", brokers: brokers ?? [], replicationFactor };
     }
     default:
       return undefined;
+  }
+}
+
+/** A UTC time like 2026-12-01T00:00:00Z, only if every field is real (no 30 February, no 25:00). */
+function parseUtcTime(text: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?Z$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((x) => Number(x ?? 0));
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  const same =
+    t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+  return same ? t : undefined;
+}
+
+/** "list" or "map" when the text is a JSON array or object, the form Pulumi gives structured values. */
+function jsonShape(text: string): "list" | "map" | undefined {
+  const t = text.trim();
+  if (!t.startsWith("[") && !t.startsWith("{")) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return Array.isArray(v) ? "list" : v !== null && typeof v === "object" ? "map" : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -580,6 +676,11 @@ class Reader {
     const v = this.values[name];
     if (v === undefined) return this.fallback(name) as string | undefined;
     if (v.trim() === "") return this.fail(name, v, "a non-empty value, or leave it unset");
+    // Pulumi hands a list or map to the program as JSON text, so a stack file giving a list where
+    // a string belongs arrives here looking like a string (the CLI refuses it only at preview).
+    // The default stands in after the refusal, so checks downstream do not report it twice.
+    const shape = jsonShape(v);
+    if (shape !== undefined) return this.fail(name, v, `a single string, not a ${shape}`) ?? (this.fallback(name) as string | undefined);
     return v;
   }
 
@@ -637,10 +738,13 @@ class Reader {
   integerList(name: SettingName): number[] | undefined {
     const v = this.json(name);
     if (v === undefined) return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== "number" || !Number.isInteger(x))) {
+    // The CLI's array<integer> takes items that are numbers or strings strconv.Atoi parses
+    // (ValidateConfigValue, sdk/go/common/workspace/project.go at v3.248.0): take the same.
+    const asInt = (x: unknown) => (typeof x === "string" && /^[+-]?\d+$/.test(x) ? Number(x) : x);
+    if (!Array.isArray(v) || v.map(asInt).some((x) => typeof x !== "number" || !Number.isInteger(x))) {
       return this.fail(name, this.values[name], "a list of whole numbers");
     }
-    return v as number[];
+    return v.map(asInt) as number[];
   }
 
   cidrList(name: SettingName): string[] | undefined {

@@ -22,3 +22,20 @@ export const SERVER_PATHS = {
   dataInContainer: "/var/lib/ceresdb",
   dataOnHost: `${HOST_DATA_MOUNT}/ceresdb`,
 } as const;
+
+/**
+ * CeresDB's tracing file: `<[tracing] dir>/<prefix>`, one file, never rotated by CeresDB itself
+ * (apache/horaedb src/setup.rs, src/ceresdb/src/setup.rs at v1.2.7: `init_tracing_with_file(..,
+ * Rotation::NEVER)`; tracing-appender 0.2's `Rotation::NEVER` names the file by the prefix alone).
+ */
+export const SERVER_TRACING = {
+  prefix: "tracing",
+  dirInContainer: `${SERVER_PATHS.dataInContainer}/tracing`,
+  dirOnHost: `${SERVER_PATHS.dataOnHost}/tracing`,
+} as const;
+
+/**
+ * The embedded etcd's log file: `<data-dir>` + "/etcd.log" (apache/incubator-horaedb-meta
+ * server/config/config.go `defaultEtcdLogFile`, `cfg.LogOutputs`, v1.2.2..v1.2.7).
+ */
+export const META_ETCD_LOG_ON_HOST = `${META_PATHS.dataOnHost}/etcd.log`;

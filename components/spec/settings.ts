@@ -16,6 +16,21 @@ export interface SettingDecl {
   secret?: boolean;
   /** Must be set in every stack (a few more are required only in some cases; see buildSpec). */
   required?: boolean;
+  /** Item type of an array setting, as Pulumi.yaml declares it (default string). */
+  items?: "string" | "integer";
+  /**
+   * A secret the program uses only with some other setting. The Pulumi CLI v3.248.0 cannot have an
+   * optional secret (a `secret: true` setting with a default is refused while unset, one without a
+   * default is required), so every stack sets it, to an empty secret when it is not used.
+   */
+  usedOnlyWith?: string;
+  /**
+   * A value that passes both the Pulumi CLI's validation and the program's, set as the docs say
+   * (`pulumi config set`, `--path` for each list item and map entry, `--secret` for secrets; a
+   * secret's `file` is read from stdin). All examples together form one valid stack, which
+   * test/pulumi-cli/stackConfig.ts sets through the real CLI and builds.
+   */
+  example?: string | number | boolean | readonly (string | number)[] | Readonly<Record<string, string | number>> | { readonly file: string };
   description: string;
 }
 
@@ -37,254 +52,334 @@ export const SETTINGS = {
   version: {
     type: "string",
     default: "v1.2.7",
+    example: "v1.2.7",
     description: "CeresDB and CeresMeta release tag (the two always run the same tag). Supported: v1.2.2, v1.2.4, v1.2.5, v1.2.6, v1.2.7.",
   },
   environment: {
     type: "string",
     default: "prod",
+    example: "test",
     description: "Environment class: prod, staging or test. Decides protection, teardown and network strictness. Defaults to prod, the safest.",
   },
   owner: {
     type: "string",
+    example: "platform-team",
     description: "Who owns this stack (a person or team); tagged on every resource. Required for test stacks.",
   },
   expiresAt: {
     type: "string",
+    example: "2027-06-30T00:00:00Z",
     description: "UTC time after which a test stack may be torn down, e.g. 2026-12-01T00:00:00Z. Required for test stacks.",
   },
   resourcePrefix: {
     type: "string",
+    example: "ceresdb-dev",
     description: "Prefix of every resource and cloud-side name. Defaults to ceresdb-<stack>.",
   },
   tags: {
     type: "object",
     default: {},
+    example: { team: "storage" },
     description: "Extra tags for every taggable resource, as a map of strings.",
   },
   logLevel: {
     type: "string",
     default: "info",
+    example: "info",
     description: "Log level of CeresDB and CeresMeta: debug, info, warn or error.",
   },
   // --- Topology --------------------------------------------------------------------------
   metaCount: {
     type: "integer",
     default: 3,
+    example: 3,
     description: "Number of CeresMeta members (embedded etcd): an odd number from 1 to 7; 1 is a standalone dev meta and is refused in prod.",
   },
   nodeCount: {
     type: "integer",
     default: 3,
+    example: 3,
     description: "Number of CeresDB server nodes (1 to 500).",
   },
   topology: {
     type: "string",
     default: "static",
+    example: "dynamic",
     description: "CeresMeta topology: static, or dynamic (shard failover and rebalancing; needs the Obkv or Kafka WAL).",
   },
   bootstrapNodeCount: {
     type: "integer",
     default: 0,
+    example: 3,
     description: "default-cluster-node-count CeresMeta creates the cluster with; 0 means nodeCount. CeresMeta reads it only at first start: to grow a dynamic cluster, pin it to the creation value, then raise nodeCount.",
   },
   shardTotal: {
     type: "integer",
     default: 8,
+    example: 16,
     description: "Total shards of the cluster, fixed when the cluster is first created; at least nodeCount.",
   },
   rejoinMetaMembers: {
     type: "array",
+    // Member indexes: `pulumi config set --path 'ceresdb:rejoinMetaMembers[0]' 1` stores the item as
+    // a YAML integer, which the CLI refuses for array<string> ("must be of type 'array<string>'").
+    items: "integer",
     default: [],
+    example: [0],
     description: "Indexes of CeresMeta members being re-added to a running cluster after they were lost (rendered with initial-cluster-state = existing). See the member replacement procedure.",
+  },
+  replaceHosts: {
+    type: "array",
+    default: [],
+    example: ["node-0"],
+    description: "Host names (meta-0, node-3, ...) whose replacement is intended: their ECS deletion protection is turned off, so a later pulumi up may replace them. Without it, a change that replaces a protected host is refused at preview. See Operating the cluster.",
   },
   // --- Network ---------------------------------------------------------------------------
   zones: {
     type: "array",
     required: true,
+    example: ["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"],
     description: "Zone IDs to spread hosts over, in order, e.g. [cn-hangzhou-h, cn-hangzhou-i, cn-hangzhou-j]. Use 3 zones for production.",
   },
   vpcId: {
     type: "string",
+    example: "vpc-bp1example",
     description: "Existing VPC to deploy into. Unset: the stack creates a VPC.",
   },
   vpcCidr: {
     type: "string",
     default: "10.10.0.0/16",
+    example: "10.10.0.0/16",
     description: "CIDR of the VPC (the one created, or the existing one's).",
   },
   vswitchIds: {
     type: "array",
+    example: ["vsw-bp1examplea", "vsw-bp1exampleb", "vsw-bp1examplec"],
     description: "Existing vSwitch IDs, one per zone in the same order (only with vpcId).",
   },
   vswitchCidrs: {
     type: "array",
+    example: ["10.10.1.0/24", "10.10.2.0/24", "10.10.3.0/24"],
     description: "vSwitch CIDRs, one per zone. Defaults to consecutive /24s of vpcCidr. Required with vswitchIds (host IPs are pinned inside them).",
   },
   clientCidrs: {
     type: "array",
     default: [],
-    description: "CIDRs allowed to reach the CeresDB client ports (gRPC, HTTP, MySQL, PostgreSQL). Empty: the VPC CIDR.",
+    example: ["10.0.0.0/8"],
+    description: "CIDRs allowed to reach the CeresDB client ports (gRPC, MySQL, PostgreSQL), never its HTTP port (it serves the config, secrets included). Empty: the VPC CIDR.",
   },
   adminCidrs: {
     type: "array",
     default: [],
-    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement). The bastion is always allowed. Never 0.0.0.0/0.",
+    example: ["203.0.113.7/32"],
+    description: "CIDRs allowed to SSH to the hosts and to reach the CeresMeta HTTP API (for member replacement) and the CeresDB HTTP port (admin, metrics). The bastion is always allowed. Never 0.0.0.0/0.",
   },
   allowPublicAccess: {
     type: "boolean",
     default: false,
-    description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH and the CeresMeta ports are never opened to the internet.",
+    example: false,
+    description: "Allow 0.0.0.0/0 in clientCidrs (the CeresDB client ports). SSH, the CeresDB HTTP port and the CeresMeta ports are never opened to the internet.",
   },
   natGateway: {
     type: "boolean",
     default: true,
+    example: true,
     description: "Give hosts without public IPs a way out (image registry, package mirrors): a NAT gateway with an EIP and SNAT for every vSwitch. Only when the stack creates the VPC and assignPublicIp is false; an existing VPC keeps its own egress.",
   },
   assignPublicIp: {
     type: "boolean",
     default: false,
+    example: false,
     description: "Give every host a public IP (for test stacks without a bastion).",
   },
   ports: {
     type: "object",
     default: { ...DEFAULT_PORTS },
+    example: { mysql: 3306 },
     description: "Ports, any subset of grpc, http, mysql, postgresql, metaClient, metaPeer, metaHttp; must be distinct.",
   },
   // --- Access ----------------------------------------------------------------------------
   sshUser: {
     type: "string",
     default: "root",
+    example: "root",
     description: "SSH login user on every host.",
   },
   sshPublicKey: {
     type: "string",
     required: true,
-    description: "OpenSSH public key installed on every host (ssh-ed25519 or ssh-rsa).",
+    example: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBK6VmUu1TOG3vD2X2atc4IdZLL/6h9L6jZ3RQS5pQrcpxHo9ASHebX7MEyJTdBhntVpw8vrLdxAZOsH4Nr0+8nI= ops@example",
+    description: "OpenSSH public key installed on every host: ssh-rsa (2048 bits or more) or ecdsa-sha2-nistp256/384/521. ECS ImportKeyPair does not take ssh-ed25519. Changing it rotates the key; see Operating the cluster.",
+  },
+  sshRetiringPublicKey: {
+    type: "string",
+    example: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBFRyM2FDMgBMYGoCQ1zHnLDhv0xWIZnmHQ0ndmPug2jtu6IoEdUCUl0mcEfI1Px0xa0F07Twa7TqN7/+n7yA8hI= ops-old@example",
+    description: "During a key rotation only: the previous sshPublicKey, kept in every host's authorized_keys until the new private key is in use. Unset after the rotation; see Operating the cluster.",
   },
   sshPrivateKey: {
     type: "string",
     secret: true,
     required: true,
+    example: { file: "~/.ssh/ceresdb_dev" },
     description: "Private key matching sshPublicKey; used by the readiness and health gates. Load the same key into ssh-agent for the Docker provider.",
   },
   bastionHost: {
     type: "string",
+    example: "bastion.example.com:2222",
     description: "Jump host (host or host:port) through which every SSH connection goes. Unset: hosts are reached directly. A bastion given as an IP may SSH to the hosts; for a host name, add its address to adminCidrs.",
   },
   bastionUser: {
     type: "string",
+    example: "jump",
     description: "SSH user on the bastion. Defaults to sshUser.",
   },
   bastionHostKey: {
     type: "string",
+    example: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDDBPM9LRaff+YLSbTnX5eSyvihsLTogSM9iEGXtFzdz",
     description: "The bastion's public SSH host key (ssh-ed25519 or ecdsa-sha2-nistp256/384/521 AAAA..., e.g. from `ssh-keyscan -t ed25519 <bastion>`); required with bastionHost. Both hops' host keys are pinned: the hosts' keys are generated by the stack.",
   },
   // --- Hosts -----------------------------------------------------------------------------
   metaInstanceType: {
     type: "string",
     default: "ecs.g7.large",
+    example: "ecs.g7.large",
     description: "ECS instance type of the CeresMeta hosts.",
   },
   nodeInstanceType: {
     type: "string",
     default: "ecs.g7.xlarge",
+    example: "ecs.g7.xlarge",
     description: "ECS instance type of the CeresDB hosts.",
   },
   systemDiskSizeGb: {
     type: "integer",
     default: 40,
+    example: 40,
     description: "System disk size (GiB) of every host.",
   },
   metaDataDiskSizeGb: {
     type: "integer",
     default: 40,
+    example: 40,
     description: "Data disk size (GiB) of each CeresMeta host (etcd data and WAL).",
   },
   nodeDataDiskSizeGb: {
     type: "integer",
     default: 100,
-    description: "Data disk size (GiB) of each CeresDB host (WAL, disk cache, logs).",
+    example: 200,
+    description: "Data disk size (GiB) of each CeresDB host: RocksDB WAL (max(20, 30%)), logs (10), a tenth kept free, and the SST disk cache in the rest (none if under 1 GiB).",
   },
   dataDiskCategory: {
     type: "string",
     default: "cloud_essd",
+    example: "cloud_essd",
     description: "Category of every data disk: cloud_essd, cloud_ssd or cloud_efficiency (etcd needs SSD; prod refuses cloud_efficiency).",
   },
   // --- Images ----------------------------------------------------------------------------
   imageRegistry: {
     type: "string",
     default: "docker.io",
+    example: "registry.cn-hangzhou.aliyuncs.com",
     description: "Registry host to pull images from (Docker Hub is often unreachable from mainland regions; use an ACR mirror).",
   },
   imageNamespace: {
     type: "string",
     default: "ceresdb",
+    example: "ceresdb",
     description: "Repository namespace holding ceresmeta-server and ceresdb-server in that registry.",
   },
   registryUsername: {
     type: "string",
+    example: "acr-pull@acme",
     description: "Registry user, when the registry needs a login.",
   },
   registryPassword: {
     type: "string",
     secret: true,
+    required: true,
+    usedOnlyWith: "registryUsername",
+    example: "<registry password>",
     description: "Registry password; required with registryUsername.",
   },
   // --- Storage ---------------------------------------------------------------------------
   bucketName: {
     type: "string",
+    example: "acme-ceresdb-dev",
     description: "OSS bucket for SSTs. Defaults to <resourcePrefix>-<region>; bucket names are global, so set your own.",
   },
   createBucket: {
     type: "boolean",
     default: true,
+    example: true,
     description: "Create the bucket (private, server-side encrypted). false: use an existing bucket named bucketName.",
   },
   bucketPrefix: {
     type: "string",
+    example: "clusters/dev",
     description: "Key prefix inside the bucket for this cluster. Defaults to resourcePrefix.",
   },
   ossAccessKeyId: {
     type: "string",
+    example: "LTAI5tExampleKeyId",
     description: "Access key ID for OSS, to use instead of the per-stack RAM user; needs ossAccessKeySecret.",
   },
   ossAccessKeySecret: {
     type: "string",
     secret: true,
+    required: true,
+    usedOnlyWith: "ossAccessKeyId",
+    example: "<access key secret>",
     description: "Access key secret for OSS; needs ossAccessKeyId.",
   },
   // --- WAL -------------------------------------------------------------------------------
   walType: {
     type: "string",
     default: "RocksDB",
+    example: "Kafka",
     description: "WAL implementation: RocksDB (local disk), Obkv (OceanBase KV) or Kafka.",
   },
   obkvParamUrl: {
     type: "string",
+    example: "http://ob-config.example.internal:8080/services?Action=ObRootServiceInfo&ObCluster=obcluster",
     description: "OBKV config server URL (param_url). Required for the Obkv WAL.",
   },
   obkvFullUserName: {
     type: "string",
+    example: "ceresdb@wal_tenant#obcluster",
     description: "OBKV user, user@tenant#cluster. Required for the Obkv WAL.",
   },
   obkvSysUserName: {
     type: "string",
     default: "root",
+    example: "root",
     description: "OBKV sys tenant user.",
   },
   obkvPassword: {
     type: "string",
     secret: true,
+    required: true,
+    usedOnlyWith: "walType Obkv",
+    example: "<OBKV password>",
     description: "OBKV user password. Required for the Obkv WAL.",
   },
   obkvSysPassword: {
     type: "string",
     secret: true,
+    required: true,
+    usedOnlyWith: "walType Obkv",
+    example: "<OBKV sys password>",
     description: "OBKV sys tenant password. Required for the Obkv WAL.",
   },
   kafkaBrokers: {
     type: "array",
+    example: ["10.10.1.5:9092", "10.10.2.5:9092", "10.10.3.5:9092"],
     description: "Kafka bootstrap brokers as host:port. Required for the Kafka WAL.",
+  },
+  kafkaReplicationFactor: {
+    type: "integer",
+    default: 0,
+    example: 3,
+    description: "Replication factor of the WAL topics CeresDB creates in Kafka (topic_management.create_replication_factor; CeresDB's own default is 1, so one lost broker loses WAL data). 0: min(3, number of kafkaBrokers). Prod needs at least 3, staging at least 2.",
   },
 } as const satisfies Record<string, SettingDecl>;
 

@@ -63,10 +63,15 @@ export interface NetworkSpec {
   vpcCidr: string;
   /** Zones in placement order; hosts are spread round-robin over them. */
   zones: ZoneSpec[];
-  /** CIDRs allowed to reach the CeresDB client ports (gRPC, HTTP, MySQL, PostgreSQL). */
+  /** CIDRs allowed to reach the CeresDB client ports (gRPC, MySQL, PostgreSQL); never the HTTP port. */
   clientCidrs: string[];
-  /** CIDRs allowed to SSH to the hosts (besides the bastion). */
+  /** CIDRs allowed to SSH to the hosts (besides the bastion) and to reach the HTTP ports. */
   adminCidrs: string[];
+  /**
+   * CIDRs of a monitoring source (e.g. Prometheus scraping `/metrics`) allowed to reach the CeresDB
+   * HTTP port. No setting fills it yet; a future `ceresdb:monitoringCidrs` only has to set it.
+   */
+  monitoringCidrs?: string[];
   /** Give hosts a public IP (test stacks without a bastion). */
   assignPublicIp: boolean;
   /** Create a NAT gateway + EIP + SNAT so private hosts can pull images and packages. */
@@ -77,8 +82,12 @@ export interface NetworkSpec {
 export interface AccessSpec {
   /** SSH login user on every host. */
   sshUser: string;
-  /** OpenSSH public key installed on every host. */
+  /** OpenSSH public key installed on every host (`type base64`, comment dropped). */
   sshPublicKey: string;
+  /** ECS key pair name, derived from the key's hash so a new key is a new key pair (see sshKey.ts). */
+  keyPairName: string;
+  /** Every key the hosts' authorized_keys holds: the current key, then a retiring one during a rotation. */
+  authorizedKeys: string[];
   /** Optional jump host (`host` or `host:port`), its user and its pinned public host key (`type base64`). */
   bastion?: { host: string; port: number; user: string; hostKey: string };
 }
@@ -93,6 +102,11 @@ export interface HostSpec {
   instanceType: string;
   systemDisk: DiskSpec;
   dataDisk: DiskSpec;
+  /**
+   * ECS deletion protection of this instance: the environment's, except for a host listed in
+   * `ceresdb:replaceHosts` (turned off so it can be replaced).
+   */
+  deletionProtection: boolean;
 }
 
 export interface MetaMemberSpec {
@@ -122,7 +136,12 @@ export type WalSpec =
       fullUserName: string;
       sysUserName: string;
     }
-  | { type: "Kafka"; brokers: string[] };
+  | {
+      type: "Kafka";
+      brokers: string[];
+      /** Replication factor of the WAL topics CeresDB creates (`topic_management.create_replication_factor`). */
+      replicationFactor: number;
+    };
 
 export interface StorageSpec {
   /** OSS bucket name. */

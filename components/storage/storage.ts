@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import { ClusterSpec } from "../spec/types";
+import { ramUserComments } from "../contracts/names";
 import { ossPolicyDocument } from "./ossPolicy";
 
 export interface StorageArgs {
@@ -59,7 +60,7 @@ export class Storage extends pulumi.ComponentResource {
     } else {
       const user = new alicloud.ram.User(
         `${name}-oss-user`,
-        { name: `${spec.name}-oss`, comments: `CeresDB nodes of ${spec.project}/${spec.stack}: OSS ${st.bucket}/${st.prefix} only`, tags: spec.tags },
+        { name: `${spec.name}-oss`, comments: ramUserComments(spec.project, spec.stack, st.bucket, st.prefix), tags: spec.tags },
         { parent: this },
       );
       const policy = new alicloud.ram.Policy(
@@ -68,6 +69,11 @@ export class Storage extends pulumi.ComponentResource {
           policyName: `${spec.name}-oss`,
           policyDocument: JSON.stringify(ossPolicyDocument(st.bucket, st.prefix)),
           description: `Object access to oss://${st.bucket}/${st.prefix}/ for ${spec.name}`,
+          // A policy keeps at most 5 versions and every document change makes one; without this
+          // the sixth change fails (terraform-provider-alicloud v1.294.x,
+          // alicloud/resource_alicloud_ram_policy.go: `rotate_strategy` is sent as RotateStrategy
+          // with CreatePolicyVersion; allowed None or DeleteOldestNonDefaultVersionWhenLimitExceeded).
+          rotateStrategy: "DeleteOldestNonDefaultVersionWhenLimitExceeded",
           tags: spec.tags,
         },
         { parent: this },

@@ -5,7 +5,7 @@ import { SettingName } from "../../components/spec/settings";
 export const BASE_VALUES: Partial<Record<SettingName, string>> = {
   environment: "prod",
   zones: JSON.stringify(["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"]),
-  sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBdMEy4gTp1j8eVBgYqSBbHj6ztbG0tYdPTrqQ9x9ad1 ops@example",
+  sshPublicKey: "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBKxSo8zO1O/rdRtygFCjPtLT79VI2REpKOBNosouZEFIbsYJD5bAHz5xBFPr4sr6jdBuwsO4JI86TLCCXGiG7bc= ops@example",
   bucketName: "acme-ceresdb-prod",
   adminCidrs: JSON.stringify(["192.0.2.0/24"]),
 };

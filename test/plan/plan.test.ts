@@ -47,7 +47,8 @@ describe("secrets", () => {
     const stack = pickStack();
     const settings = loadStackSettings({ projectDir, stack });
     const secretValues: Record<string, string> = {};
-    settings.secretKeys.forEach((k, i) => {
+    // Every secret the stack uses (those it leaves empty stay empty: a value would switch them on).
+    Object.keys(settings.secretValues).forEach((k, i) => {
       secretValues[k] = /private/i.test(k)
         ? `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAA${i}LeakCheck\n-----END OPENSSH PRIVATE KEY-----`
         : `Leak-Check-${i}-${k.replace(/\W/g, "")}-Zq9`;

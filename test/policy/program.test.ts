@@ -67,6 +67,16 @@ describe("mutated prod resources are caught", () => {
     expect(summary(evaluate(resources))).toEqual([`meta-ports-restricted ${rule.name}`]);
   });
 
+  test("the CeresDB HTTP port opened to the client CIDRs (it serves /debug/config with the secrets)", async () => {
+    const resources = await recorded("prod");
+    const rule = one(resources, T.securityGroupRule, named("-server-http-from-10-0-100-0-24"));
+    expect(evaluateStack(resources, TAGGABLE_ALICLOUD_TYPES, { adminCidrs: ["10.0.100.0/24"] })).toEqual([]);
+    rule.props.cidrIp = "10.10.0.0/16";
+    expect(summary(evaluateStack(resources, TAGGABLE_ALICLOUD_TYPES, { adminCidrs: ["10.0.100.0/24"] }))).toEqual([`server-http-restricted ${rule.name}`]);
+    rule.props.cidrIp = "0.0.0.0/0";
+    expect(summary(evaluate(resources))).toEqual([`server-http-restricted ${rule.name}`]);
+  });
+
   test("an etcd peer rule from an admin CIDR instead of the meta group", async () => {
     const resources = await recorded("prod");
     const rule = one(resources, T.securityGroupRule, named("-meta-etcd-peer-from-meta"));
@@ -173,6 +183,9 @@ describe("settings the program accepts, checked by the pack", () => {
     const resources = await recorded("prod", { "ceresdb:allowPublicAccess": "true", "ceresdb:clientCidrs": '["0.0.0.0/0"]' });
     expect(resources.some((r) => r.type === T.securityGroupRule && r.props.cidrIp === "0.0.0.0/0")).toBe(true);
     expect(evaluate(resources)).toEqual([]);
+    // Only the client ports face the internet; the HTTP port stays with the admins.
+    const world = resources.filter((r) => r.type === T.securityGroupRule && r.props.cidrIp === "0.0.0.0/0").map((r) => r.props.portRange);
+    expect(world.sort()).toEqual(["3307/3307", "5433/5433", "8831/8831"]);
   });
 
   test("prod with a non-default meta HTTP port needs the policy configured with it", async () => {

@@ -16,6 +16,7 @@ import {
   protectData,
   ramOssLeastPrivilege,
   ramPolicyProblems,
+  serverHttpRestricted,
   requiredTagsRule,
   resourceRules,
   RuleResource,
@@ -164,6 +165,9 @@ describe("ecs-deletion-protection", () => {
   test("an untagged instance is held to prod", () => {
     expect(ecsDeletionProtection.check(res(T.instance, {}))).toHaveLength(1);
   });
+  test("a host listed in ceresdb:replaceHosts (tagged ceresdb-replace-requested) may be unprotected", () => {
+    expect(ecsDeletionProtection.check(res(T.instance, { tags: { ...tags("prod"), "ceresdb-replace-requested": "true" }, deletionProtection: false }))).toEqual([]);
+  });
 });
 
 describe("protect-data", () => {
@@ -311,9 +315,9 @@ describe("meta-delete-before-replace", () => {
   });
 });
 
-test("the pack has 12 rules with distinct names, each shown to fail above", () => {
+test("the pack has 13 rules with distinct names, each shown to fail above", () => {
   const names = [...resourceRules(TAGGABLE_ALICLOUD_TYPES), ...STACK_RULES].map((r) => r.name);
-  expect(new Set(names).size).toBe(12);
+  expect(new Set(names).size).toBe(13);
   expect(names).toEqual([
     "no-public-ssh",
     "ecs-deletion-protection",
@@ -327,10 +331,63 @@ test("the pack has 12 rules with distinct names, each shown to fail above", () =
     "required-tags",
     "meta-delete-before-replace",
     "meta-ports-restricted",
+    "server-http-restricted",
   ]);
 });
 
 test("evaluateStack names rule and resource of each violation", () => {
   const v = evaluateStack([stackRes(T.bucketAcl, "acl", { acl: "public-read" })], TAGGABLE_ALICLOUD_TYPES);
   expect(v).toEqual([expect.objectContaining({ rule: "oss-private-acl", resource: "acl" })]);
+});
+
+describe("server-http-restricted", () => {
+  // GET /debug/config on CeresDB's HTTP port returns the config with its secrets
+  // (apache/horaedb server/src/http.rs `server_config`, v1.2.2..v1.2.7): not a client port.
+  const serverSg = (env: string) => stackRes(T.securityGroup, "server", { tags: tags(env, { role: "server" }) });
+  const rule = (name: string, props: Record<string, unknown>) =>
+    stackRes(T.securityGroupRule, name, { type: "ingress", policy: "accept", ipProtocol: "tcp", securityGroupId: "server-id", ...props });
+  const good = (env: string) => [
+    serverSg(env),
+    rule("grpc-world", { portRange: "8831/8831", cidrIp: "0.0.0.0/0" }),
+    rule("mysql-clients", { portRange: "3307/3307", cidrIp: "10.30.0.0/16" }),
+    rule("http-server", { portRange: "5440/5440", sourceSecurityGroupId: "server-id" }),
+    rule("http-admin", { portRange: "5440/5440", cidrIp: "10.0.100.0/24" }),
+  ];
+  const admin = { adminCidrs: ["10.0.100.0/24"] };
+
+  test("the program's shape passes in every class: client ports may face 0.0.0.0/0, HTTP only admins", () => {
+    for (const env of ["prod", "staging", "test"]) {
+      expect(serverHttpRestricted.check(good(env))).toEqual([]);
+      expect(serverHttpRestricted.check(good(env), admin)).toEqual([]);
+    }
+  });
+  test("HTTP from 0.0.0.0/0 fails in every class, also through a wide range or protocol all", () => {
+    for (const env of ["prod", "staging", "test"]) {
+      for (const props of [
+        { portRange: "5440/5440", cidrIp: "0.0.0.0/0" },
+        { portRange: "1/65535", cidrIp: "0.0.0.0/0" },
+        { ipProtocol: "all", portRange: "-1/-1", cidrIp: "0.0.0.0/0" },
+        { portRange: "5440/5440", ipv6CidrIp: "::/0" },
+      ]) {
+        const v = serverHttpRestricted.check([...good(env), rule("http-world", props)]);
+        expect(v.map((x) => x.message)).toEqual([expect.stringMatching(/debug\/config/)]);
+      }
+    }
+  });
+  test("with adminCidrs configured, a client CIDR on HTTP fails; a monitoring CIDR passes", () => {
+    const clients = rule("http-clients", { portRange: "5440/5440", cidrIp: "10.30.0.0/16" });
+    expect(serverHttpRestricted.check([...good("prod"), clients])).toEqual([]);
+    expect(serverHttpRestricted.check([...good("prod"), clients], admin)).toHaveLength(1);
+    expect(serverHttpRestricted.check([...good("prod"), clients], { ...admin, monitoringCidrs: ["10.30.0.0/16"] })).toEqual([]);
+  });
+  test("a configured HTTP port; other groups are not looked at", () => {
+    const r = [serverSg("prod"), rule("http", { portRange: "9440/9440", cidrIp: "0.0.0.0/0" })];
+    expect(serverHttpRestricted.check(r)).toEqual([]);
+    expect(serverHttpRestricted.check(r, { serverHttpPort: 9440 })).toHaveLength(1);
+    const elsewhere = rule("other", { portRange: "5440/5440", cidrIp: "0.0.0.0/0", securityGroupId: "sg-elsewhere" });
+    expect(serverHttpRestricted.check([serverSg("prod"), elsewhere])).toEqual([]);
+  });
+  test("is a stack rule of the pack", () => {
+    expect(STACK_RULES).toContain(serverHttpRestricted);
+  });
 });

@@ -6,7 +6,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { generateHostKey } from "../../components/hosts/hostKey";
+import * as pulumi from "@pulumi/pulumi";
+import { generateHostKey, hostKeyProvider } from "../../components/hosts/hostKey";
 
 const hasKeygen = spawnSync("ssh-keygen", ["-?"]).error === undefined;
 const maybe = hasKeygen || process.env.CI === "true" ? test : test.skip;
@@ -29,4 +30,17 @@ maybe("ssh-keygen reads the private key and derives the public key; every key is
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the dynamic provider survives Pulumi's closure serialization and creates a key for its slot", async () => {
+  // What Pulumi does with a dynamic provider: serialize it, and run it from the serialized text.
+  const serialized = await pulumi.runtime.serializeFunction(() => hostKeyProvider);
+  const mod = { exports: {} as Record<string, () => pulumi.dynamic.ResourceProvider> };
+  new Function("exports", "require", "module", serialized.text)(mod.exports, require, mod);
+  const provider = mod.exports[serialized.exportName]();
+  const created = await provider.create!({ slot: "meta-0" });
+  expect(created.id).toBe("meta-0");
+  expect(created.outs.publicKey).toMatch(/^ssh-ed25519 AAAA/);
+  expect(created.outs.privateKey).toContain("-----BEGIN OPENSSH PRIVATE KEY-----");
+  expect((await provider.diff!("meta-0", created.outs, { slot: "meta-0" })).changes).toBe(false);
 });

@@ -39,8 +39,11 @@ function checkGraph(run: OfflineRun, metaCount: number, nodeCount: number) {
     "pulumi:providers:docker": hosts,
     "docker:index/remoteImage:RemoteImage": hosts,
     "docker:index/container:Container": hosts,
-    // A readiness gate per host, a rolling gate per service, a bootstrap guard per member.
-    "command:remote:Command": 2 * hosts + metaCount,
+    // A readiness gate and a setup command per host, a rolling gate per service, a bootstrap guard per member.
+    "command:remote:Command": 3 * hosts + metaCount,
+    // A roll gate per node, run where Pulumi runs; a replacement lock per host (state only).
+    "command:local:Command": nodeCount,
+    "pulumi-nodejs:dynamic/ceresdb:HostLock": hosts,
   });
 
   // Every resource but the cluster has a parent, and its name is derived from the parent's.
@@ -124,12 +127,18 @@ describe("dev stack", () => {
     expect(container("ceresdb-dev-node-1", "ceresdb").dependsOn).toEqual([gateOf("ceresdb-dev-node-0", "ceresdb")]);
   });
 
-  test("member hosts change one at a time too; node hosts do not wait for each other", () => {
+  test("member hosts change one at a time too; node hosts through roll gates that never wait at creation", () => {
     const instance = (owner: string) => byType(run, "alicloud:ecs/instance:Instance").find((r) => r.parent === `${owner}-host`)!;
-    expect(instance("ceresdb-dev-meta-0").dependsOn ?? []).toEqual([]);
-    expect(instance("ceresdb-dev-meta-1").dependsOn).toEqual(["ceresdb-dev-meta-0-ceresmeta-gate"]);
-    expect(instance("ceresdb-dev-meta-2").dependsOn).toEqual(["ceresdb-dev-meta-1-ceresmeta-gate"]);
-    expect(instance("ceresdb-dev-node-1").dependsOn ?? []).toEqual([]);
+    // Each instance first waits for its host lock (state only, refuses replacing protected hosts).
+    expect(instance("ceresdb-dev-meta-0").dependsOn ?? []).toEqual(["ceresdb-dev-meta-0-host-lock"]);
+    expect(instance("ceresdb-dev-meta-1").dependsOn).toEqual(["ceresdb-dev-meta-1-host-lock", "ceresdb-dev-meta-0-ceresmeta-gate"]);
+    expect(instance("ceresdb-dev-meta-2").dependsOn).toEqual(["ceresdb-dev-meta-2-host-lock", "ceresdb-dev-meta-1-ceresmeta-gate"]);
+    expect(instance("ceresdb-dev-node-0").dependsOn).toEqual(["ceresdb-dev-node-0-host-lock"]);
+    expect(instance("ceresdb-dev-node-1").dependsOn).toEqual(["ceresdb-dev-node-1-host-lock", "ceresdb-dev-node-0-roll"]);
+    // The roll gate node 1 waits for is a local command whose creation runs nothing remote.
+    const roll = named(run, "ceresdb-dev-node-0-roll");
+    expect(String(roll.inputs.create).trim().split("\n").pop()).toBe("true");
+    expect(String(roll.inputs.update)).toContain("type=ecs.g7.large;");
   });
 
   test("each member's bootstrap guard runs on its host after the host is ready, and re-runs when config, image or host change", () => {

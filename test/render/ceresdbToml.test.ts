@@ -151,7 +151,10 @@ describe("CeresDB TOML: WAL variants and version traits", () => {
     const d = render(kafkaDynamic);
     expect(get(d, "analytic.wal")).toEqual({
       type: "Kafka",
-      kafka: { client: { boost_brokers: ["10.20.9.1:9092", "10.20.9.2:9092", "10.20.9.3:9092"] } },
+      kafka: {
+        client: { boost_brokers: ["10.20.9.1:9092", "10.20.9.2:9092", "10.20.9.3:9092"] },
+        topic_management: { create_replication_factor: 3 },
+      },
     });
     expect(keyPaths(d).some((p) => /bootstrap_servers|boost_broker$/.test(p))).toBe(false);
   });
@@ -166,14 +169,14 @@ describe("CeresDB TOML: WAL variants and version traits", () => {
   test("Kafka v1.2.2: one boost_broker string; more than one broker is refused", () => {
     const d = render(kafkaV122);
     expect(get(d, "analytic.wal.kafka.client")).toEqual({ boost_broker: "10.20.9.1:9092" });
-    const two: ClusterSpec = { ...kafkaV122, wal: { type: "Kafka", brokers: ["10.20.9.1:9092", "10.20.9.2:9092"] } };
+    const two: ClusterSpec = { ...kafkaV122, wal: { type: "Kafka", brokers: ["10.20.9.1:9092", "10.20.9.2:9092"], replicationFactor: 2 } };
     expect(() => renderCeresDbToml(two, two.nodes[0], fakeSecrets)).toThrow(/single boost_broker/);
   });
 
   test("Kafka with no brokers or a malformed broker is refused", () => {
-    const none: ClusterSpec = { ...kafkaDynamic, wal: { type: "Kafka", brokers: [] } };
+    const none: ClusterSpec = { ...kafkaDynamic, wal: { type: "Kafka", brokers: [], replicationFactor: 1 } };
     expect(() => renderCeresDbToml(none, none.nodes[0], fakeSecrets)).toThrow(/at least one/);
-    const bad: ClusterSpec = { ...kafkaDynamic, wal: { type: "Kafka", brokers: ["kafka-1"] } };
+    const bad: ClusterSpec = { ...kafkaDynamic, wal: { type: "Kafka", brokers: ["kafka-1"], replicationFactor: 1 } };
     expect(() => renderCeresDbToml(bad, bad.nodes[0], fakeSecrets)).toThrow(/host:port/);
   });
 

@@ -8,6 +8,7 @@ import {
   DISK_WAIT_SECONDS,
   HOST_READY_MARKER,
   HOST_SETUP_SCRIPT,
+  LOGROTATE_CONFIG_PATH,
   diskByIdPath,
   renderCloudInit,
   renderHostSetupScript,
@@ -49,8 +50,10 @@ describe("renderCloudInit", () => {
   const script = doc.write_files[0].content;
 
   test("is #cloud-config YAML: writes the setup script and runs it", () => {
-    expect(doc.write_files).toHaveLength(1);
+    // The setup script, then the logrotate config (test/render/logrotate.test.ts checks it).
+    expect(doc.write_files).toHaveLength(2);
     expect(doc.write_files[0]).toMatchObject({ path: HOST_SETUP_SCRIPT, permissions: "0755" });
+    expect(doc.write_files[1]).toMatchObject({ path: LOGROTATE_CONFIG_PATH, permissions: "0644" });
     expect(doc.runcmd).toEqual([[HOST_SETUP_SCRIPT]]);
     expect(script).toBe(renderHostSetupScript(rocksdbStatic, metaHost, "meta", DISK));
   });

@@ -56,10 +56,11 @@ maybe("shellcheck on every rendered script", () => {
         scripts.set(`${r.name}.setup`, doc.write_files[0].content);
       }
     }
-    // 2 per host (readiness, gate create) + 1 per host (gate update) + 1 per member (guard) + setup per host.
+    // 2 per host (readiness, gate create) + 1 per host (gate update) + 1 per member (guard) + setup per host
+    // + the host setup command's create and update per host.
     const hosts = run.resources.filter((r) => r.type === "ceresdb:hosts:Host").length;
     const members = run.resources.filter((r) => r.type === "ceresdb:meta:MetaMember").length;
-    expect(scripts.size).toBe(4 * hosts + members);
+    expect(scripts.size).toBe(6 * hosts + members);
     expect(findings(scripts)).toEqual({});
   }, 120_000);
 

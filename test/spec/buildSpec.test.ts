@@ -68,8 +68,9 @@ describe("buildSpec on valid settings", () => {
     );
     expect(obkv.wal).toEqual({ type: "Obkv", paramUrl: "http://ob.example:8080/services?Action=ObRootServiceInfo", fullUserName: "u@t#c", sysUserName: "root" });
     expect(obkv.bootstrap.topology).toBe("dynamic");
-    const kafka = specOf({ walType: "Kafka", topology: "dynamic", kafkaBrokers: JSON.stringify(["k1:9092", "k2:9092"]) });
-    expect(kafka.wal).toEqual({ type: "Kafka", brokers: ["k1:9092", "k2:9092"] });
+    // Two bootstrap brokers of a larger Kafka cluster: prod needs the factor (3) set explicitly.
+    const kafka = specOf({ walType: "Kafka", topology: "dynamic", kafkaBrokers: JSON.stringify(["k1:9092", "k2:9092"]), kafkaReplicationFactor: "3" });
+    expect(kafka.wal).toEqual({ type: "Kafka", brokers: ["k1:9092", "k2:9092"], replicationFactor: 3 });
   });
 
   test("existing VPC and vSwitches are used as given", () => {

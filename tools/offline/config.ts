@@ -8,17 +8,24 @@ import * as fs from "fs";
 import * as path from "path";
 
 import YAML from "yaml";
+import { SETTINGS, SettingName } from "../../components/spec/settings";
 
 export interface StackSettings {
   /** Pulumi project name (`name:` of Pulumi.yaml). */
   project: string;
   /** Full keys (`ceresdb:metaCount`) to string values, as `pulumi.runtime.setAllConfig` wants them. */
   config: Record<string, string>;
-  /** Full keys whose value is secret. */
+  /**
+   * Full keys whose value is secret. A key Pulumi.yaml declares `secret: true` that the stack file
+   * holds in plain text is not among them, so the program refuses it, as the CLI does.
+   */
   secretKeys: string[];
   /** The values standing in for secrets (placeholders or the caller's `secretValues`), by full key. */
   secretValues: Record<string, string>;
-  /** Declared secret keys the stack file does not set and that got a placeholder (or supplied value). */
+  /**
+   * Declared secret keys the stack file does not set and that got a placeholder (or supplied
+   * value), or an empty value for a secret the program uses only with another setting.
+   */
   filledSecrets: string[];
 }
 
@@ -85,6 +92,14 @@ function replaceSecure(v: unknown, replacement: (p: string) => string, p: string
   return v;
 }
 
+/** Whether this project's settings table marks the key a secret used only with another setting. */
+function usedOnlyWith(project: string, key: string): boolean {
+  const prefix = `${project}:`;
+  if (!key.startsWith(prefix)) return false;
+  const decl = (SETTINGS as Record<string, { usedOnlyWith?: string }>)[key.slice(prefix.length) as SettingName];
+  return decl?.usedOnlyWith !== undefined;
+}
+
 export function stackFile(projectDir: string, stack: string): string {
   return path.join(projectDir, `Pulumi.${stack}.yaml`);
 }
@@ -115,12 +130,16 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
 
   // 1. Pulumi.yaml `config:` block: `default` (or a project-level `value`), `secret: true`.
   const declared = isObj(projectDoc.config) ? projectDoc.config : {};
+  const declaredSecret = new Set<string>();
   for (const [k, decl] of Object.entries(declared)) {
     const key = fullKey(project, k);
     if (isObj(decl)) {
       const v = decl.value !== undefined ? decl.value : decl.default;
       if (v !== undefined) config[key] = toConfigString(v);
-      if (decl.secret === true) secret.add(key);
+      if (decl.secret === true) {
+        secret.add(key);
+        declaredSecret.add(key);
+      }
     } else if (decl !== undefined && decl !== null) {
       config[key] = toConfigString(decl);
     }
@@ -132,6 +151,7 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
   const stackDoc = readYaml(file);
   const values = isObj(stackDoc.config) ? stackDoc.config : {};
   const fromStackFile = new Set<string>();
+  const plainSecrets = new Set<string>();
   for (const [k, v] of Object.entries(values)) {
     const key = fullKey(project, k);
     fromStackFile.add(key);
@@ -142,10 +162,16 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
       // Structured value with encrypted leaves: the whole setting is secret.
       secret.add(key);
       config[key] = toConfigString(replaceSecure(v, (p) => secretFor(`${key}${p}`), ""));
+      if (declaredSecret.has(key)) plainSecrets.add(key);
     } else if (v !== null && v !== undefined) {
       config[key] = toConfigString(v);
+      // The CLI refuses a `secret: true` key whose stack value is not encrypted (a structured
+      // value with encrypted leaves included): validateStackConfigValue,
+      // sdk/go/common/workspace/config.go at v3.248.0. Not secret here, so the program refuses it.
+      if (declaredSecret.has(key)) plainSecrets.add(key);
     }
   }
+  for (const key of plainSecrets) secret.delete(key);
 
   // Secrets the stack file lacks: supplied values (over a project default, which for optional
   // secrets is the empty "unset"), then placeholders for declared secrets.
@@ -160,7 +186,9 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
   if (opts.fillDeclaredSecrets ?? true) {
     for (const key of secret) {
       if (config[key] === undefined) {
-        config[key] = secretFor(key);
+        // A secret used only with another setting stands for the empty secret a stack sets when
+        // it does not use it; a placeholder would make the program believe it is in use.
+        config[key] = usedOnlyWith(project, key) ? "" : secretFor(key);
         filledSecrets.push(key);
       }
     }
@@ -173,8 +201,8 @@ export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
     if (secret.has(key)) secretValues[key] = v;
   }
   // A key declared secret but given in plain text is still a secret value to redact.
-  for (const key of secret) {
-    if (secretValues[key] === undefined && config[key] !== undefined) secretValues[key] = config[key];
+  for (const key of [...secret, ...plainSecrets]) {
+    if (secretValues[key] === undefined && config[key] !== undefined && config[key] !== "") secretValues[key] = config[key];
   }
   return { project, config, secretKeys: [...secret].sort(), secretValues, filledSecrets: filledSecrets.sort() };
 }

@@ -50,6 +50,8 @@ export interface OfflineRun {
   filledSecrets: string[];
   /** Invokes the program made. */
   invokes: { token: string; inputs: unknown }[];
+  /** What the program logged with pulumi.log.warn (a real `pulumi preview` shows these). */
+  warnings: string[];
 }
 
 export interface RunOfflineOptions {
@@ -179,6 +181,14 @@ async function execute(
   const captured: Captured[] = [];
   const names = new WeakMap<object, { type: string; name: string }>();
   let programError: unknown;
+  // Without an engine the SDK prints warnings to the console, where a report never sees them.
+  const warnings: string[] = [];
+  const log = pulumi.log as { warn: typeof pulumi.log.warn };
+  const savedWarn = log.warn;
+  log.warn = (msg: string) => {
+    warnings.push(msg);
+    return Promise.resolve();
+  };
   const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation((args) => {
       names.set(args.resource, { type: args.type, name: args.name });
@@ -207,6 +217,7 @@ async function execute(
   })) as Record<string, unknown> | undefined;
   // Wait for every outstanding registration (disconnect drains the RPC queue).
   await pulumi.runtime.disconnect();
+  log.warn = savedWarn;
   if (programError !== undefined) throw programError;
 
   const byKey = new Map<string, MockCall[]>();
@@ -248,6 +259,7 @@ async function execute(
     config: settings.config,
     filledSecrets: settings.filledSecrets,
     invokes: mocks.invokes,
+    warnings,
   };
 }
 

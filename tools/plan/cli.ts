@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import { defaultProjectDir } from "../offline";
+import { checkBaseline, checkOutDir, checkProject, describeSystemError, PlanPathError } from "./paths";
 import { planStack } from "./plan";
 import { Format, formatReport } from "./report";
 
@@ -71,6 +72,15 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    checkProject(args.project, args.stack);
+    checkOutDir(path.resolve(args.out));
+    if (args.baseline !== undefined) checkBaseline(path.resolve(args.baseline), args.stack);
+  } catch (e) {
+    if (!(e instanceof PlanPathError)) throw e;
+    process.stderr.write(`plan ${args.stack}: ${e.message} (nothing written)\n`);
+    return 1;
+  }
+  try {
     const { plan, radius, writtenTo } = await planStack({
       stack: args.stack,
       projectDir: args.project,
@@ -83,6 +93,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(formatReport(plan, args.format, { writtenTo, radius }));
     return 0;
   } catch (e) {
+    const system = args.debug ? undefined : describeSystemError(e);
+    if (system !== undefined) {
+      process.stderr.write(`plan ${args.stack}: ${system} (nothing written)\n`);
+      return 1;
+    }
     const detail = e instanceof Error ? (args.debug && e.stack ? e.stack : e.message) : String(e);
     process.stderr.write(`plan ${args.stack}: nothing written.\n${detail}\n`);
     return 1;

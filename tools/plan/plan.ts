@@ -28,7 +28,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     const dir = baselineStackDir(opts.baselineDir, opts.stack);
     if (!fs.existsSync(dir)) throw new Error(`baseline ${dir} does not exist`);
     // Read before writing: the baseline may be the output directory itself.
-    radius = compareRenders(plan.files, readTree(dir));
+    radius = compareRenders(plan.files, readTree(dir), plan);
   }
   const writtenTo = opts.outDir ? writeStackTree(path.resolve(opts.outDir), opts.stack, plan.files) : undefined;
   return { plan, radius, writtenTo };

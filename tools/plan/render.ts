@@ -2,6 +2,7 @@
  * Turn an offline run into the plan: the generated files (TOMLs, cloud-inits, container specs,
  * resource inventory), the resource table, the endpoints and a topology diagram. Pure: no I/O.
  */
+import { createHash } from "crypto";
 import * as path from "path";
 import { OfflineRun, RecordedResource, unwrapSecrets } from "../offline";
 import { makeRedactor, Redactor } from "./redact";
@@ -38,6 +39,11 @@ export interface PlanResourceRow {
   name: string;
   parent?: string;
   inputs: unknown;
+  /** The id the mock gave it (custom resources): what other resources' inputs refer to it by. */
+  id?: string;
+  /** `replaceOnChanges` and `ignoreChanges` the program set: they override the provider's diff. */
+  replaceOnChanges?: string[];
+  ignoreChanges?: string[];
 }
 
 export interface Plan {
@@ -50,6 +56,8 @@ export interface Plan {
   hosts: PlanHost[];
   members: PlanMember[];
   mermaid: string;
+  /** The program's warnings (pulumi.log.warn), in order. */
+  warnings: string[];
 }
 
 const T = {
@@ -185,11 +193,15 @@ export function renderPlan(run: OfflineRun): Plan {
   }
 
   // Resource inventory (one line per resource) and table.
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : undefined);
   const resources: PlanResourceRow[] = run.resources.map((r) => ({
     type: r.type,
     name: r.name,
     parent: r.parent,
     inputs: redact.value(r.inputs),
+    id: r.id,
+    replaceOnChanges: strings(r.options?.replaceOnChanges),
+    ignoreChanges: strings(r.options?.ignoreChanges),
   }));
   const counts: Record<string, number> = {};
   for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
@@ -198,6 +210,7 @@ export function renderPlan(run: OfflineRun): Plan {
     .sort()
     .join("\n");
   files.push({ path: "resources.tsv", role: "inventory", content: `type\tname\tparent\n${inventory}\n` });
+  files.push({ path: INPUTS_FILE, role: "inventory", content: inputDigests(resources) });
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const outputs = obj(redact.value(run.outputs));
@@ -211,7 +224,45 @@ export function renderPlan(run: OfflineRun): Plan {
     hosts,
     members,
     mermaid: topology(hosts, members),
+    warnings: run.warnings.map((w) => redact.text(w)),
   };
+}
+
+/** The per-input fingerprint file a later `--baseline` compares with, input by input. */
+export const INPUTS_FILE = "inputs.tsv";
+
+/** JSON with object keys sorted, so equal values print equally. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    return `{${Object.keys(v as Obj).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Obj)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+/**
+ * A short digest of a redacted input value. Every redaction marker counts as one and the same
+ * secret, so the digest says nothing about a secret (a render with real values and one with
+ * placeholders are identical) and a secret's change is invisible here, as it is in the files.
+ */
+export function inputDigest(v: unknown): string {
+  const text = canonical(v).replace(/<secret[^<>"]*>|<redacted private key>/g, "<secret>");
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+/**
+ * One line per resource and top-level input: `type name property digest`, sorted. A digest, not
+ * the value: the render stays small and the values are in the files and the JSON report.
+ */
+function inputDigests(rows: PlanResourceRow[]): string {
+  const lines: string[] = [];
+  for (const r of rows) {
+    for (const [k, v] of Object.entries(obj(r.inputs))) {
+      if (v === undefined) continue;
+      lines.push(`${r.type}\t${r.name}\t${k}\t${inputDigest(v)}`);
+    }
+  }
+  return `type\tname\tproperty\tdigest\n${lines.sort().join("\n")}\n`;
 }
 
 function mid(s: string): string {

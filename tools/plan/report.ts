@@ -28,12 +28,26 @@ function radiusLines(r: BlastRadius): string[] {
     `files changed: ${l(r.files.changed)}`,
     `containers created: ${l(r.containers.created)}`,
     `containers replaced: ${l(r.containers.replaced)}`,
+    `containers updated in place: ${l(r.containers.updated)}`,
     `containers destroyed: ${l(r.containers.destroyed)}`,
     `hosts created: ${l(r.hosts.created)}`,
-    `hosts replaced (cloud-init changed): ${l(r.hosts.replaced)}`,
+    `hosts replaced: ${l(r.hosts.replaced)}`,
+    `hosts restarted in place (stopped and started): ${l(r.hosts.restarted)}`,
+    `hosts updated in place: ${l(r.hosts.updated)}`,
     `hosts destroyed: ${l(r.hosts.destroyed)}`,
-    `resources added: ${r.resourcesAdded.length}, removed: ${r.resourcesRemoved.length}`,
+    `resources added: ${r.resourcesAdded.length}, removed: ${r.resourcesRemoved.length}, changed: ${r.changes.length}`,
+    ...(r.inputsCompared ? [] : ["inputs not compared: the baseline has no inputs.tsv (render it again with this version)"]),
   ];
+}
+
+const CHANGE_LABEL: Record<string, string> = { replace: "replace", restart: "restart in place", update: "update in place", unclassified: "UNCLASSIFIED" };
+
+/** One row per changed input: what it does, and why (the provider file it comes from). */
+function changeRows(r: BlastRadius): string[][] {
+  return r.changes.flatMap((c) => [
+    ...c.inputs.map((i) => [c.type, c.name, i.property, CHANGE_LABEL[i.change], i.note ? `${i.reason}; ${i.note}` : i.reason]),
+    ...(c.ignored ?? []).map((p) => [c.type, c.name, p, "ignored", "ignoreChanges (the program's resource option)"]),
+  ]);
 }
 
 export function jsonReport(plan: Plan, radius?: BlastRadius): string {
@@ -43,6 +57,7 @@ export function jsonReport(plan: Plan, radius?: BlastRadius): string {
     files: plan.files.map((f) => ({ path: f.path, role: f.role, node: f.node ?? null })),
     outputs: plan.outputs,
   };
+  if (plan.warnings.length > 0) o.warnings = plan.warnings;
   if (radius) o.baseline = radius;
   return JSON.stringify(o, null, 2);
 }
@@ -58,10 +73,15 @@ export function formatReport(plan: Plan, format: Format, opts: { writtenTo?: str
   };
   out.push(md ? `## Plan for stack \`${plan.stack}\`` : `Plan for stack ${plan.stack} (project ${plan.project})`);
   out.push(`${plan.resources.length} resources, ${plan.hosts.length} hosts, ${plan.members.length} containers, ${plan.files.length} files${opts.writtenTo ? ` written to ${opts.writtenTo}` : ""}`);
+  for (const w of plan.warnings) out.push(md ? `> **warning:** ${w}` : `warning: ${w}`);
 
   if (opts.radius) {
     h("Blast radius against baseline");
     out.push(radiusLines(opts.radius).map((l) => (md ? `- ${l}` : `  ${l}`)).join("\n"));
+    if (opts.radius.changes.length > 0) {
+      const rows = changeRows(opts.radius);
+      details(`${rows.length} changed inputs, classified by the provider contracts`, table(["type", "resource", "input", "change", "why"], rows, md));
+    }
   }
 
   h("Resources per type");

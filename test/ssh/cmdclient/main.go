@@ -72,7 +72,8 @@ func dial(target endpoint, proxy *endpoint, signer ssh.Signer, timeout time.Dura
 	}
 	pc, err := ssh.Dial("tcp", net.JoinHostPort(proxy.host, fmt.Sprint(proxy.port)), pcfg)
 	if err != nil {
-		return nil, fmt.Errorf("proxy: %w", err)
+		// The provider says "proxy: " for either hop; "bastion" here tells the tests which one.
+		return nil, fmt.Errorf("proxy: bastion: %w", err)
 	}
 	conn, err := pc.Dial("tcp", addr)
 	if err != nil {
