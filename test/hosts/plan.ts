@@ -68,6 +68,8 @@ export interface PlanHost {
   /** The by-id path the setup script waits for (`DEVICE=` in the rendered script). */
   diskPath: string;
   ready: PlanCommand;
+  /** The setup script applied over SSH after the readiness gate (and on every change of it), when the stack has one. */
+  setup?: PlanCommand;
   docker: { host: string; sshOpts: string[] };
 }
 
@@ -191,7 +193,8 @@ export function readPlan(json: { stack: string; resources: Resource[]; outputs: 
       role,
       userData,
       diskPath: device[1],
-      ready: cmd(one(children(hostComp, "command:remote:Command"), `readiness gate of ${name}`)),
+      ready: cmd(one(children(hostComp, "command:remote:Command").filter((c) => c.name === `${hostComp}-ready`), `readiness gate of ${name}`)),
+      setup: children(hostComp, "command:remote:Command").filter((c) => c.name === `${hostComp}-setup`).map(cmd)[0],
       docker: {
         host: provider.inputs.host as string,
         sshOpts: typeof sshOpts === "string" ? (JSON.parse(sshOpts) as string[]) : ((sshOpts as string[]) ?? []),
@@ -204,7 +207,7 @@ export function readPlan(json: { stack: string; resources: Resource[]; outputs: 
     const svc = one(children(member.name, "ceresdb:runtime:DockerService"), `service of ${name}`);
     const container = one(children(svc.name, "docker:index/container:Container"), `container of ${name}`);
     const image = one(children(svc.name, "docker:index/remoteImage:RemoteImage"), `image of ${name}`);
-    const guards = children(member.name, "command:remote:Command");
+    const guards = children(member.name, "command:remote:Command").filter((c) => c.name === `${member.name}-guard`);
     const spec = JSON.parse(fs.readFileSync(path.join(dir, "containers", `${labelOf(container, "ceresdb.member")}.json`), "utf8")) as { host: string };
     if (spec.host !== name) throw new Error(`plan: container of ${member.name} is on ${spec.host}, its host component is ${name}`);
     services.push({

@@ -230,8 +230,8 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGTERM", stopSignals);
   try {
     // Keys at test time, in the temp dir (removed with it).
-    const key = path.join(work, "id_ed25519");
-    must("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "test-hosts", "-f", key]);
+    const key = path.join(work, "id_ecdsa");
+    must("ssh-keygen", ["-q", "-t", "ecdsa", "-b", "256", "-N", "", "-C", "test-hosts", "-f", key]);
     const pub = fs.readFileSync(`${key}.pub`, "utf8").trim();
     const plan = renderPlan(STACK_FILE, STACK, { "ceresdb:sshPublicKey": pub }, work);
     check("the offline plan of the test stack renders user data, commands and containers for every host", plan.hosts.length === 4 && plan.services.length === 4,
@@ -255,6 +255,11 @@ async function main(argv: string[]): Promise<number> {
       check(`${h.name}: readiness gate (rendered, over SSH as pulumi-command) passes once cloud-init's setup script wrote the marker`, r.code === 0, r.code === 0 ? "" : `${tail(r)}\n${log.stdout}`);
     }
     timings["host boot to all ready s"] = since(t);
+    // The host apply command (the same setup script over SSH, before anything is deployed).
+    for (const h of plan.hosts.filter((x) => x.setup)) {
+      const r = runCommand(s, h.setup!, "create", 300_000);
+      check(`${h.name}: the host setup command (rendered, over SSH) re-applies the setup script after the readiness gate`, r.code === 0 && /host ready/.test(r.stderr + r.stdout), tail(r, 600));
+    }
     for (const h of plan.hosts) {
       const r = onHost(s, h, `set -e; findmnt -n -o SOURCE,FSTYPE /data; readlink -f ${h.diskPath}; docker info -f '{{.Driver}}'; systemctl is-active chrony docker; cat /var/lib/ceresdb-cluster/host-ready`);
       const [src, dev] = r.stdout.split("\n");
