@@ -7,21 +7,14 @@
 import { changeKind } from "../../components/contracts/providers";
 import { hostReplacementProblems, HostLockInputs } from "../../components/hosts/hostLock";
 import YAML from "yaml";
-import { OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/offline";
+import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/offline";
+import { byType, named } from "../helpers/recorded";
 
 const INSTANCE = "alicloud:ecs/instance:Instance";
 const DISK = "alicloud:ecs/ecsDisk:EcsDisk";
 const LOCK = "pulumi-nodejs:dynamic/ceresdb:HostLock";
 const ROLL = "command:local:Command";
 
-function byType(run: OfflineRun, type: string): RecordedResource[] {
-  return run.resources.filter((r) => r.type === type);
-}
-function named(run: OfflineRun, name: string): RecordedResource {
-  const r = run.resources.find((x) => x.name === name);
-  if (!r) throw new Error(`no resource named ${name}`);
-  return r;
-}
 function lockOf(run: OfflineRun, host: string): HostLockInputs {
   const r = byType(run, LOCK).find((l) => l.inputs.host === host);
   if (!r) throw new Error(`no lock for ${host}`);

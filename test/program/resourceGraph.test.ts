@@ -6,15 +6,8 @@ import { ComputeHook, OfflineRun, RecordedResource, runOffline, unwrapSecrets } 
 import { ingressRules } from "../../components/network/firewall";
 import { buildSpec } from "../../components/spec/buildSpec";
 import { settingsInput } from "../helpers/settingsInput";
+import { byType, named } from "../helpers/recorded";
 
-function byType(run: OfflineRun, type: string): RecordedResource[] {
-  return run.resources.filter((r) => r.type === type);
-}
-function named(run: OfflineRun, name: string): RecordedResource {
-  const r = run.resources.find((x) => x.name === name);
-  if (!r) throw new Error(`no resource named ${name}`);
-  return r;
-}
 function countByType(run: OfflineRun): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of run.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;

@@ -14,6 +14,7 @@ import {
   renderHostSetupScript,
 } from "../../components/render";
 import { kafkaDynamic, rocksdbStatic } from "../fixtures/specs";
+import { section } from "../helpers/scriptSections";
 
 const DISK = "d-bp1abcdefghij0123456";
 const metaHost = rocksdbStatic.meta[0].host;
@@ -22,15 +23,6 @@ const nodeHost = rocksdbStatic.nodes[2].host;
 function parseCloudInit(text: string): { write_files: { path: string; content: string; permissions: string }[]; runcmd: string[][] } {
   expect(text.startsWith("#cloud-config\n")).toBe(true);
   return YAML.parse(text.slice("#cloud-config\n".length));
-}
-
-/** The script text between two `STEP=` markers. */
-function section(script: string, from: string, to: string): string {
-  const a = script.indexOf(`STEP=${from}\n`);
-  const b = script.indexOf(`STEP=${to}\n`);
-  expect(a).toBeGreaterThan(0);
-  expect(b).toBeGreaterThan(a);
-  return script.slice(a, b);
 }
 
 /** Runs a script section after the preamble (variables and helpers), with `stubs` defined first. */

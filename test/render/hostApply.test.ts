@@ -12,6 +12,7 @@ import { HOST_REVISION_FILE, hostRevision, renderHostSetupScript } from "../../c
 import { renderHostApplyCommand, renderNodeRollGate } from "../../components/render/hostApply";
 import { ClusterSpec } from "../../components/spec/types";
 import { rocksdbStatic } from "../fixtures/specs";
+import { section } from "../helpers/scriptSections";
 
 const DISK = "d-bp1abcdefghij0123456";
 const nodeHost = rocksdbStatic.nodes[1].host;
@@ -24,15 +25,6 @@ function tmp(): string {
 afterAll(() => {
   for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-/** The script text between two `STEP=` markers. */
-function section(script: string, from: string, to: string): string {
-  const a = script.indexOf(`STEP=${from}\n`);
-  const b = script.indexOf(`STEP=${to}\n`);
-  expect(a).toBeGreaterThan(0);
-  expect(b).toBeGreaterThan(a);
-  return script.slice(a, b);
-}
 
 /** Runs one section of the rendered setup script after its helpers, with `pre` (stubs, variables) first. */
 function runSection(spec: ClusterSpec, from: string, to: string, pre: string): { code: number; out: string } {
