@@ -171,6 +171,13 @@ chown "$SSH_USER:$ssh_group" "$ssh_home/.ssh/authorized_keys.ceresdb-new"
 chmod 0600 "$ssh_home/.ssh/authorized_keys.ceresdb-new"
 mv "$ssh_home/.ssh/authorized_keys.ceresdb-new" "$ssh_home/.ssh/authorized_keys"
 
+STEP=host-tools
+# The rolling gates call curl on the host, the bootstrap guard curl and python3: never rely on
+# the image shipping them.
+for tool in curl python3; do
+  command -v "$tool" >/dev/null || apt_install "$tool"
+done
+
 STEP=time-sync
 command -v chronyd >/dev/null || apt_install chrony
 systemctl enable --now chrony || systemctl enable --now chronyd || fail "could not start chrony"

@@ -98,6 +98,27 @@ describe("renderCloudInit", () => {
   });
 });
 
+describe("setup script: the tools the gates and the guard run on the host", () => {
+  const script = renderHostSetupScript(rocksdbStatic, metaHost, "meta", DISK);
+  const tools = section(script, "host-tools", "time-sync");
+  // `command -v` answers from this list; apt_install only reports what it would install.
+  const stubs = (present: string[]) => `
+    command() { if [ "$1" = -v ]; then case " ${present.join(" ")} " in *" $2 "*) return 0;; *) return 1;; esac; fi; builtin command "$@"; }
+    apt_install() { echo "INSTALL $*"; }`;
+
+  test("installs curl and python3 when the image lacks them", () => {
+    const r = runSection(tools, stubs([]), "STEP=test");
+    expect(r.code).toBe(0);
+    expect(r.out.match(/^INSTALL .*$/gm)).toEqual(["INSTALL curl", "INSTALL python3"]);
+  });
+
+  test("installs nothing when both are there", () => {
+    const r = runSection(tools, stubs(["curl", "python3"]), "STEP=test");
+    expect(r.code).toBe(0);
+    expect(r.out).not.toContain("INSTALL");
+  });
+});
+
 describe("setup script, executed with stubbed disk tools", () => {
   const script = renderHostSetupScript(rocksdbStatic, metaHost, "meta", DISK);
   const format = section(script, "disk-format", "disk-mount");
