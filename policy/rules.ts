@@ -227,6 +227,17 @@ function referencedResources(
   return candidates.filter((c) => urns.has(c.urn) || (c.id !== undefined && ids.has(c.id)) || (typeof c.props.id === "string" && ids.has(c.props.id)));
 }
 
+/** URNs of the security groups of a role: tagged with it, or attached to an instance tagged with it. */
+function roleGroupUrns(resources: StackRuleResource[], groups: StackRuleResource[], role: string): Set<string> {
+  const urns = new Set(groups.filter((g) => tagsHaveRole(g, role)).map((g) => g.urn));
+  for (const inst of resources.filter((r) => r.type === T.instance && tagsHaveRole(r, role))) {
+    for (const prop of ["securityGroups", "securityGroupIds"]) {
+      for (const g of referencedResources(inst, prop, groups)) urns.add(g.urn);
+    }
+  }
+  return urns;
+}
+
 /**
  * Rule 1b: the meta security group (tagged `role=meta`, or attached to an instance tagged
  * `role=meta`) admits its ports only from security groups, except the CeresMeta HTTP port from
@@ -243,12 +254,7 @@ export const metaPortsRestricted: StackRule = {
     const httpPort = config.metaHttpPort ?? DEFAULT_META_HTTP_PORT;
     const admin = config.adminCidrs;
     const groups = resources.filter((r) => r.type === T.securityGroup);
-    const meta = new Set(groups.filter((g) => tagsHaveRole(g, "meta")).map((g) => g.urn));
-    for (const inst of resources.filter((r) => r.type === T.instance && tagsHaveRole(r, "meta"))) {
-      for (const prop of ["securityGroups", "securityGroupIds"]) {
-        for (const g of referencedResources(inst, prop, groups)) meta.add(g.urn);
-      }
-    }
+    const meta = roleGroupUrns(resources, groups, "meta");
     const fallbackEnv = stackEnvironment(resources);
     const out: Violation[] = [];
     for (const rule of resources.filter((r) => r.type === T.securityGroupRule)) {
@@ -311,12 +317,7 @@ export const serverHttpRestricted: StackRule = {
     const httpPort = config.serverHttpPort ?? DEFAULT_SERVER_HTTP_PORT;
     const allowed = config.adminCidrs ? [...config.adminCidrs, ...(config.monitoringCidrs ?? [])] : undefined;
     const groups = resources.filter((r) => r.type === T.securityGroup);
-    const server = new Set(groups.filter((g) => tagsHaveRole(g, "server")).map((g) => g.urn));
-    for (const inst of resources.filter((r) => r.type === T.instance && tagsHaveRole(r, "server"))) {
-      for (const prop of ["securityGroups", "securityGroupIds"]) {
-        for (const g of referencedResources(inst, prop, groups)) server.add(g.urn);
-      }
-    }
+    const server = roleGroupUrns(resources, groups, "server");
     const out: Violation[] = [];
     for (const rule of resources.filter((r) => r.type === T.securityGroupRule)) {
       const p = rule.props;
