@@ -141,12 +141,13 @@ export class Host extends pulumi.ComponentResource {
 
     // Applies the current setup script (data disk growth, authorized keys, and anything else the
     // script does) on the running host; its text is the script, so any change re-runs it.
+    const applyCommand = disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId));
     const setup = new command.remote.Command(
       `${name}-setup`,
       {
         connection: this.connection,
-        create: disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId)),
-        update: disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId)),
+        create: applyCommand,
+        update: applyCommand,
         addPreviousOutputInEnv: false,
       },
       { parent: this, dependsOn: [this.ready, disk] },
