@@ -189,35 +189,39 @@ async function execute(
     warnings.push(msg);
     return Promise.resolve();
   };
-  const outputs = (await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation((args) => {
-      names.set(args.resource, { type: args.type, name: args.name });
-      const options: Record<string, unknown> = {};
-      const o = args.opts as Record<string, unknown>;
-      for (const k of OPTION_KEYS) if (o[k] !== undefined) options[k] = o[k];
-      captured.push({
-        resource: args.resource,
-        type: args.type,
-        name: args.name,
-        parent: args.opts.parent,
-        dependsOn: args.opts.dependsOn,
-        options,
+  let outputs: Record<string, unknown> | undefined;
+  try {
+    outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation((args) => {
+        names.set(args.resource, { type: args.type, name: args.name });
+        const options: Record<string, unknown> = {};
+        const o = args.opts as Record<string, unknown>;
+        for (const k of OPTION_KEYS) if (o[k] !== undefined) options[k] = o[k];
+        captured.push({
+          resource: args.resource,
+          type: args.type,
+          name: args.name,
+          parent: args.opts.parent,
+          dependsOn: args.opts.dependsOn,
+          options,
+        });
+        return undefined;
       });
-      return undefined;
-    });
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      return { ...require(programPath) };
-    } catch (e) {
-      // Not rethrown inside the stack: the runtime would leave its derived promises rejected
-      // with nobody to handle them. The stack completes empty and the error is thrown below.
-      programError = e ?? new Error("program failed");
-      return {};
-    }
-  })) as Record<string, unknown> | undefined;
-  // Wait for every outstanding registration (disconnect drains the RPC queue).
-  await pulumi.runtime.disconnect();
-  log.warn = savedWarn;
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return { ...require(programPath) };
+      } catch (e) {
+        // Not rethrown inside the stack: the runtime would leave its derived promises rejected
+        // with nobody to handle them. The stack completes empty and the error is thrown below.
+        programError = e ?? new Error("program failed");
+        return {};
+      }
+    })) as Record<string, unknown> | undefined;
+    // Wait for every outstanding registration (disconnect drains the RPC queue).
+    await pulumi.runtime.disconnect();
+  } finally {
+    log.warn = savedWarn;
+  }
   if (programError !== undefined) throw programError;
 
   const byKey = new Map<string, MockCall[]>();
