@@ -227,6 +227,20 @@ function referencedResources(
   return candidates.filter((c) => urns.has(c.urn) || (c.id !== undefined && ids.has(c.id)) || (typeof c.props.id === "string" && ids.has(c.props.id)));
 }
 
+/** Ingress rules that accept traffic, with their ports and CIDR sources known (a preview may not know them yet). */
+function knownIngressRules(resources: StackRuleResource[]): { rule: StackRuleResource; p: Plain; ports: PortSpan; cidrs: string[] }[] {
+  const out: { rule: StackRuleResource; p: Plain; ports: PortSpan; cidrs: string[] }[] = [];
+  for (const rule of resources.filter((r) => r.type === T.securityGroupRule)) {
+    const p = rule.props;
+    if (!isAcceptingIngress(p)) continue;
+    const ports = portsOf(p);
+    const cidrs = cidrSources(p);
+    if (isUnknown(ports) || ports === undefined || isUnknown(cidrs)) continue;
+    out.push({ rule, p, ports, cidrs });
+  }
+  return out;
+}
+
 /** URNs of the security groups of a role: tagged with it, or attached to an instance tagged with it. */
 function roleGroupUrns(resources: StackRuleResource[], groups: StackRuleResource[], role: string): Set<string> {
   const urns = new Set(groups.filter((g) => tagsHaveRole(g, role)).map((g) => g.urn));
@@ -257,12 +271,7 @@ export const metaPortsRestricted: StackRule = {
     const meta = roleGroupUrns(resources, groups, "meta");
     const fallbackEnv = stackEnvironment(resources);
     const out: Violation[] = [];
-    for (const rule of resources.filter((r) => r.type === T.securityGroupRule)) {
-      const p = rule.props;
-      if (!isAcceptingIngress(p)) continue;
-      const ports = portsOf(p);
-      const cidrs = cidrSources(p);
-      if (isUnknown(ports) || ports === undefined || isUnknown(cidrs)) continue;
+    for (const { rule, p, ports, cidrs } of knownIngressRules(resources)) {
       if (exactly(ports, SSH_PORT) && String(p.ipProtocol).toLowerCase() === "tcp") continue; // no-public-ssh
       const [group] = referencedResources(rule, "securityGroupId", groups);
       const env = group ? environmentOf(group.props) : fallbackEnv;
@@ -319,12 +328,8 @@ export const serverHttpRestricted: StackRule = {
     const groups = resources.filter((r) => r.type === T.securityGroup);
     const server = roleGroupUrns(resources, groups, "server");
     const out: Violation[] = [];
-    for (const rule of resources.filter((r) => r.type === T.securityGroupRule)) {
-      const p = rule.props;
-      if (!isAcceptingIngress(p)) continue;
-      const ports = portsOf(p);
-      const cidrs = cidrSources(p);
-      if (isUnknown(ports) || ports === undefined || isUnknown(cidrs) || !covers(ports, httpPort)) continue;
+    for (const { rule, ports, cidrs } of knownIngressRules(resources)) {
+      if (!covers(ports, httpPort)) continue;
       const [group] = referencedResources(rule, "securityGroupId", groups);
       if (!group || !server.has(group.urn)) continue;
       const at = `${rule.name} (ports ${showPorts(ports)})`;
