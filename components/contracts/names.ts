@@ -63,6 +63,11 @@ export function keyPairName(prefix: string, keyFingerprintHex: string): string {
   return `${prefix}-${keyFingerprintHex.slice(0, KEY_HASH_DIGITS)}`;
 }
 
+/** The names of one host's instance, its Linux host name and its data disk. */
+export function hostResourceNames(prefix: string, host: string): { instanceName: string; hostName: string; diskName: string } {
+  return { instanceName: `${prefix}-${host}`, hostName: `${prefix}-${host}`, diskName: `${prefix}-${host}-data` };
+}
+
 /** The security group's description (its own rules: 2-256, not starting with a URL). */
 export function securityGroupDescription(stack: string, role: string): string {
   return `ceresdb-cluster ${stack}: ${role} hosts`;
@@ -93,9 +98,10 @@ export function derivedNames(n: NameInputs): DerivedName[] {
   }
   add("alicloud:ecs/ecsKeyPair:EcsKeyPair", "keyPairName", n.keyPairName, ["resourcePrefix", "sshPublicKey"]);
   for (const h of n.hostNames) {
-    add("alicloud:ecs/instance:Instance", "instanceName", `${n.prefix}-${h}`);
-    add("alicloud:ecs/instance:Instance", "hostName", `${n.prefix}-${h}`);
-    add("alicloud:ecs/ecsDisk:EcsDisk", "diskName", `${n.prefix}-${h}-data`);
+    const names = hostResourceNames(n.prefix, h);
+    add("alicloud:ecs/instance:Instance", "instanceName", names.instanceName);
+    add("alicloud:ecs/instance:Instance", "hostName", names.hostName);
+    add("alicloud:ecs/ecsDisk:EcsDisk", "diskName", names.diskName);
   }
   if (n.createBucket) add("alicloud:oss/bucket:Bucket", "bucket", n.bucket, ["bucketName"]);
   if (n.ramUser) {

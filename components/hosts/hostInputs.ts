@@ -1,3 +1,4 @@
+import { hostResourceNames } from "../contracts/names";
 import { ClusterSpec, HostSpec } from "../spec/types";
 
 /**
@@ -8,12 +9,13 @@ export const REPLACE_REQUESTED_TAG = "ceresdb-replace-requested";
 
 /**
  * The instance inputs that follow from the spec alone (known before anything exists); the host
- * lock compares them between deployments (components/cluster/hostLock.ts).
+ * lock compares them between deployments (components/hosts/hostLock.ts).
  */
 export function instanceSpecInputs(spec: ClusterSpec, host: HostSpec) {
+  const { instanceName, hostName } = hostResourceNames(spec.name, host.name);
   return {
-    instanceName: `${spec.name}-${host.name}`,
-    hostName: `${spec.name}-${host.name}`,
+    instanceName,
+    hostName,
     availabilityZone: host.zoneId,
     instanceType: host.instanceType,
     privateIp: host.privateIp,
@@ -35,7 +37,7 @@ export function instanceSpecInputs(spec: ClusterSpec, host: HostSpec) {
 /** The data disk inputs that follow from the spec alone. */
 export function dataDiskSpecInputs(spec: ClusterSpec, host: HostSpec) {
   return {
-    diskName: `${spec.name}-${host.name}-data`,
+    diskName: hostResourceNames(spec.name, host.name).diskName,
     zoneId: host.zoneId,
     category: host.dataDisk.category,
     size: host.dataDisk.sizeGb,
