@@ -8,9 +8,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CeresDBCluster } from "./components/cluster/cluster";
 import { readStackSettings } from "./components/config/stackConfig";
-import { buildSpec } from "./components/spec/buildSpec";
-import { InvalidSettingsError } from "./components/spec/problems";
-import { SettingName } from "./components/spec/settings";
+import { buildSpec } from "./components/model/buildSpec";
+import { InvalidSettingsError } from "./components/model/problems";
+import { SettingName } from "./components/model/settings";
 
 const settings = readStackSettings();
 const built = buildSpec({

@@ -3,10 +3,10 @@
 # github.com/CeresDB/ceresmeta, tag v1.2.7, commit 70e316e), into the git-ignored
 # .cache/bin/ceresmeta-v1.2.7.
 #
-# Where the source comes from: tools/meta-proof/go.mod requires github.com/CeresDB/ceresmeta v1.2.7
+# Where the source comes from: test/meta/go.mod requires github.com/CeresDB/ceresmeta v1.2.7
 # and replaces it with github.com/apache/incubator-horaedb-meta v1.2.7, the same tag and commit
 # under the repository's current name (its go.mod still says `module github.com/CeresDB/ceresmeta`).
-# The Go module proxy refuses the CeresDB path (list and zip: 403). tools/meta-proof/go.sum pins
+# The Go module proxy refuses the CeresDB path (list and zip: 403). test/meta/go.sum pins
 # the source and every dependency, so a fresh clone needs only the Go toolchain and the proxy.
 #
 # Skips the build when the binary exists and its stamp matches the inputs (go.mod, go.sum,
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SRC=tools/meta-proof
+SRC=test/meta
 BIN=.cache/bin/ceresmeta-v1.2.7
 STAMP="$BIN.sha256"
 PKG=github.com/CeresDB/ceresmeta/cmd/meta

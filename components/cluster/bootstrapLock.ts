@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BootstrapSpec } from "../spec/types";
+import { BootstrapSpec } from "../model/types";
 
 /**
  * CeresMeta reads its cluster settings (node count, shard total, topology, ...) only when it first

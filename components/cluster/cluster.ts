@@ -5,10 +5,10 @@ import { BootstrapLock } from "./bootstrapLock";
 import { MetaMember } from "../meta/metaMember";
 import { Network } from "../network/network";
 import { ServerNode } from "../server/serverNode";
-import { ClusterSecrets, ClusterSpec } from "../spec/types";
+import { ClusterSecrets, ClusterSpec } from "../model/types";
 import { Storage } from "../storage/storage";
 import { faultTolerance } from "../topology/addressing";
-import { traitsOf } from "../spec/versions";
+import { traitsOf } from "../model/versions";
 
 /** Secret stack settings, as the stack config returns them (secret Outputs). */
 export interface ClusterSecretInputs {
@@ -25,7 +25,7 @@ export interface ClusterSecretInputs {
 }
 
 export interface CeresDBClusterArgs {
-  /** The validated cluster spec (see components/spec/buildSpec.ts). */
+  /** The validated cluster spec (see components/model/buildSpec.ts). */
   spec: ClusterSpec;
   secrets: ClusterSecretInputs;
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { undeclaredKeys } from "../spec/settingNames";
-import { NAMESPACE, SETTINGS, SETTING_NAMES, SettingName } from "../spec/settings";
+import { undeclaredKeys } from "../model/settingNames";
+import { NAMESPACE, SETTINGS, SETTING_NAMES, SettingName } from "../model/settings";
 
 /**
  * The raw stack settings, exactly as the stack holds them: strings, not yet parsed or checked.

@@ -3,7 +3,7 @@
  * settings validator (specRules.ts) checks exactly what the components set. The contract test
  * compares this list with the names the real program registers.
  */
-import type { SettingName } from "../spec/settings";
+import type { SettingName } from "../model/settings";
 
 export interface NameInputs {
   project: string;

@@ -4,8 +4,8 @@
  * (the program's own included) against the tag limits of ECS/VPC/RAM and of OSS. Each problem
  * names the setting to change, the value given and what is allowed. Called once by buildSpec.
  */
-import type { SettingProblem } from "../spec/problems";
-import { qualified } from "../spec/settings";
+import type { SettingProblem } from "../model/problems";
+import { qualified } from "../model/settings";
 import { derivedNames, NameInputs } from "./names";
 import { checkRule, checkTags, ECS_TAG_LIMITS, OSS_TAG_LIMITS, propertyContract, TagLimits } from "./providers";
 

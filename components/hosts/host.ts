@@ -7,7 +7,7 @@ import { renderHostApplyCommand } from "../render/hostApply";
 import { dataDiskSpecInputs, instanceSpecInputs, REPLACE_REQUESTED_TAG } from "./hostInputs";
 import { HostLock, hostLockInputs } from "./hostLock";
 import { renderHostReadyCheck } from "../render/remoteCommands";
-import { ClusterSpec, HostSpec } from "../spec/types";
+import { ClusterSpec, HostSpec } from "../model/types";
 import { HostKey } from "./hostKey";
 import { dockerHost, dockerSshOpts, sshConnection, triggeredScript } from "./ssh";
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterSpec, HostSpec } from "../spec/types";
+import { ClusterSpec, HostSpec } from "../model/types";
 import { HostArgs, HostRole } from "./host";
 
 /** What every host of a role shares: where it plugs into the network and how it is reached. */

@@ -1,5 +1,5 @@
 import { hostResourceNames } from "../contracts/names";
-import { ClusterSpec, HostSpec } from "../spec/types";
+import { ClusterSpec, HostSpec } from "../model/types";
 
 /**
  * Tag on an instance of a protected environment whose deletion protection is off because it is

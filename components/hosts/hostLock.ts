@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changeKind } from "../contracts/providers";
 import { dataDiskSpecInputs, instanceSpecInputs } from "./hostInputs";
-import { ClusterSpec, HostSpec } from "../spec/types";
+import { ClusterSpec, HostSpec } from "../model/types";
 
 /**
  * With ECS deletion protection on (prod, staging), a change that replaces an instance fails at

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { shQuote } from "../render/common";
 import { withTriggerLine } from "../render/remoteCommands";
-import { AccessSpec } from "../spec/types";
+import { AccessSpec } from "../model/types";
 
 /**
  * How the program reaches a host over SSH: directly, or through the bastion. Shared by the

@@ -7,9 +7,9 @@ import { triggeredScript } from "../hosts/ssh";
 import { renderCeresMetaToml } from "../render/ceresmetaToml";
 import { renderMetaBootstrapGuard } from "../render/metaGuard";
 import { DockerService } from "../runtime/dockerService";
-import { META_PATHS } from "../spec/paths";
-import { ClusterSpec, MetaMemberSpec } from "../spec/types";
-import { traitsOf } from "../spec/versions";
+import { META_PATHS } from "../model/paths";
+import { ClusterSpec, MetaMemberSpec } from "../model/types";
+import { traitsOf } from "../model/versions";
 
 export interface MetaMemberArgs {
   spec: ClusterSpec;

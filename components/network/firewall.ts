@@ -1,5 +1,5 @@
-import { ClusterSpec } from "../spec/types";
-import { traitsOf } from "../spec/versions";
+import { ClusterSpec } from "../model/types";
+import { traitsOf } from "../model/versions";
 
 /**
  * The firewall as data: every ingress rule of both roles, one rule per port and source. Pure, so

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
-import { ClusterSpec } from "../spec/types";
+import { ClusterSpec } from "../model/types";
 import { ingressRules, Role, ruleName } from "./firewall";
 
 export interface NetworkArgs {

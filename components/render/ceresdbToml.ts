@@ -8,9 +8,9 @@
  * as much as the values (test/render checks them).
  */
 import * as TOML from "@iarna/toml";
-import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../spec/types";
-import { traitsOf } from "../spec/versions";
-import { SERVER_PATHS, SERVER_TRACING } from "../spec/paths";
+import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../model/types";
+import { traitsOf } from "../model/versions";
+import { SERVER_PATHS, SERVER_TRACING } from "../model/paths";
 import {
   RenderError,
   RenderOptions,

@@ -3,13 +3,13 @@
  * sections 1.3 (keys), 1.5 (ports), 6.7 (etcd bootstrap) and 7 (template).
  *
  * CeresMeta decodes with go-toml v2, which silently drops unknown keys (reference section 5), so
- * every key name here is checked by test/render and by tools/meta-proof, which boots the real
+ * every key name here is checked by test/render and by test/meta, which boots the real
  * CeresMeta v1.2.7 on these files and compares the config it logs with what we rendered.
  */
 import * as TOML from "@iarna/toml";
-import { ClusterSpec, MetaMemberSpec } from "../spec/types";
-import { traitsOf } from "../spec/versions";
-import { META_PATHS } from "../spec/paths";
+import { ClusterSpec, MetaMemberSpec } from "../model/types";
+import { traitsOf } from "../model/versions";
+import { META_PATHS } from "../model/paths";
 import {
   RenderError,
   RenderOptions,

@@ -8,8 +8,8 @@
  * failure with a message naming the step, and the marker is written only when everything passed.
  */
 import YAML from "yaml";
-import { ClusterSpec, HostSpec } from "../spec/types";
-import { HOST_DATA_MOUNT, META_PATHS, SERVER_PATHS } from "../spec/paths";
+import { ClusterSpec, HostSpec } from "../model/types";
+import { HOST_DATA_MOUNT, META_PATHS, SERVER_PATHS } from "../model/paths";
 import { RenderError, commentBlock, shQuote } from "./common";
 import { LOGROTATE_CONFIG_PATH, renderLogrotate } from "./logrotate";
 

@@ -6,13 +6,13 @@ import { readFileSync } from "fs";
 import { isIP } from "net";
 import { join } from "path";
 import * as TOML from "@iarna/toml";
-import { ClusterSpec, MetaMemberSpec } from "../spec/types";
+import { ClusterSpec, MetaMemberSpec } from "../model/types";
 
 /** Options every renderer accepts. The defaults are the production behaviour. */
 export interface RenderOptions {
   /**
    * Accept loopback addresses (127.0.0.0/8, ::1) as host IPs. ONLY for local proofs that run
-   * several members on one machine (tools/meta-proof); a loopback address in a real cluster
+   * several members on one machine (test/meta); a loopback address in a real cluster
    * would make every member advertise itself as "this host" and break the cluster.
    */
   allowLoopback?: boolean;

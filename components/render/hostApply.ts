@@ -11,7 +11,7 @@
  * instance change, and none happens), and this command, whose text is the whole script, runs the
  * new script on the running host instead: the plan shows it as an update, which is what happens.
  */
-import { ClusterSpec, HostSpec } from "../spec/types";
+import { ClusterSpec, HostSpec } from "../model/types";
 import { HOST_REVISION_FILE, HOST_SETUP_SCRIPT, hostRevision, renderHostSetupScript } from "./cloudInit";
 import { RenderError, shQuote } from "./common";
 

@@ -10,7 +10,7 @@
  * Bound per file: 7 compressed copies plus one day's growth of the live file (`maxsize` rotates
  * early when the daily run finds it bigger); ceresdbToml.ts keeps LOG_RESERVE_GB free for that.
  */
-import { META_ETCD_LOG_ON_HOST, SERVER_TRACING } from "../spec/paths";
+import { META_ETCD_LOG_ON_HOST, SERVER_TRACING } from "../model/paths";
 import { commentBlock } from "./common";
 
 /** Where cloud-init writes the config; logrotate reads every file in this directory. */

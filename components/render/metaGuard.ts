@@ -15,13 +15,13 @@
  * 3. Empty data dir: ask every other member's etcd for the member list (JSON gateway of the
  *    client port, bounded). A member publishes its client URLs once it has run (etcd's own
  *    "bootstrapped" test); members of initial-cluster carry their name from the start, so the name
- *    proves nothing (tools/meta-proof checked both against the real server). If this member's peer
+ *    proves nothing (test/meta checked both against the real server). If this member's peer
  *    URL is listed with client URLs, it ran before and lost its data: refuse. Listed without: never
  *    started (first bootstrap, or just re-added): go. If no member answers, there is no running
  *    cluster (first bootstrap): go.
  */
-import { META_PATHS } from "../spec/paths";
-import { ClusterSpec, MetaMemberSpec } from "../spec/types";
+import { META_PATHS } from "../model/paths";
+import { ClusterSpec, MetaMemberSpec } from "../model/types";
 import { fillScript, orderedMetaMembers, RenderOptions } from "./common";
 
 export interface GuardOptions extends RenderOptions {

@@ -6,9 +6,9 @@ import { Host } from "../hosts/host";
 import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { renderCeresDbToml } from "../render/ceresdbToml";
 import { DockerService } from "../runtime/dockerService";
-import { SERVER_PATHS } from "../spec/paths";
-import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../spec/types";
-import { traitsOf } from "../spec/versions";
+import { SERVER_PATHS } from "../model/paths";
+import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../model/types";
+import { traitsOf } from "../model/versions";
 
 export interface ServerNodeArgs {
   spec: ClusterSpec;

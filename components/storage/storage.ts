@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
-import { ClusterSpec } from "../spec/types";
+import { ClusterSpec } from "../model/types";
 import { ramUserComments } from "../contracts/names";
 import { ossPolicyDocument } from "./ossPolicy";
 

@@ -8,9 +8,9 @@
 import fc from "fast-check";
 import { derivedNames, nameInputsOf, ramUserComments } from "../../components/contracts/names";
 import { checkRule, checkTags, ECS_TAG_LIMITS, OSS_TAG_LIMITS, propertyContract } from "../../components/contracts/providers";
-import { buildSpec } from "../../components/spec/buildSpec";
-import { formatProblem } from "../../components/spec/problems";
-import { SettingName } from "../../components/spec/settings";
+import { buildSpec } from "../../components/model/buildSpec";
+import { formatProblem } from "../../components/model/problems";
+import { SettingName } from "../../components/model/settings";
 import { settingsInput } from "../helpers/settingsInput";
 
 type Values = Partial<Record<SettingName, string | undefined>>;

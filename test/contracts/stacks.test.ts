@@ -8,9 +8,9 @@
  */
 import { CONTRACTS, checkInputs, ContractProblem } from "../../components/contracts/providers";
 import { derivedNames, nameInputsOf } from "../../components/contracts/names";
-import { buildSpec } from "../../components/spec/buildSpec";
-import { SETTING_NAMES, SETTINGS, SettingName } from "../../components/spec/settings";
-import { defaultProjectDir, listStacks, OfflineRun, runOffline } from "../../tools/offline";
+import { buildSpec } from "../../components/model/buildSpec";
+import { SETTING_NAMES, SETTINGS, SettingName } from "../../components/model/settings";
+import { defaultProjectDir, listStacks, OfflineRun, runOffline } from "../../tools/plan/offline";
 
 /**
  * Violations that belong to other defects of issue 9, fixed elsewhere. ONE place: delete an entry

@@ -1,5 +1,5 @@
-/** Look-ups in what an offline run of the program registered (tools/offline). */
-import { OfflineRun, RecordedResource } from "../../tools/offline";
+/** Look-ups in what an offline run of the program registered (tools/plan/offline). */
+import { OfflineRun, RecordedResource } from "../../tools/plan/offline";
 
 export function byType(run: OfflineRun, type: string): RecordedResource[] {
   return run.resources.filter((r) => r.type === type);

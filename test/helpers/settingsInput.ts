@@ -1,5 +1,5 @@
-import { SettingsInput } from "../../components/spec/buildSpec";
-import { SettingName } from "../../components/spec/settings";
+import { SettingsInput } from "../../components/model/buildSpec";
+import { SettingName } from "../../components/model/settings";
 
 /** A complete, valid set of raw settings for a prod-class stack; tests change one thing at a time. */
 export const BASE_VALUES: Partial<Record<SettingName, string>> = {

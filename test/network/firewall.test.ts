@@ -6,7 +6,7 @@
  */
 import { httpSources, ingressRules, IngressRule } from "../../components/network/firewall";
 import { ALL_FIXTURES, rocksdbStatic, rocksdbV122 } from "../fixtures/specs";
-import { ClusterSpec } from "../../components/spec/types";
+import { ClusterSpec } from "../../components/model/types";
 import { clusterOutputs } from "../../components/cluster/cluster";
 
 const cidrsOf = (rules: IngressRule[], service: string) =>

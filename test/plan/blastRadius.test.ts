@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultProjectDir } from "../../tools/offline";
+import { defaultProjectDir } from "../../tools/plan/offline";
 import { BlastRadius } from "../../tools/plan/diff";
 import { planStack } from "../../tools/plan/plan";
 import { Plan } from "../../tools/plan/render";

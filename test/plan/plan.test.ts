@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultProjectDir, listStacks, loadStackSettings } from "../../tools/offline";
+import { defaultProjectDir, listStacks, loadStackFileConfig } from "../../tools/plan/offline";
 import { main } from "../../tools/plan/cli";
 import { planStack } from "../../tools/plan/plan";
 import { jsonReport, formatReport } from "../../tools/plan/report";
@@ -45,7 +45,7 @@ describe("plan snapshots (repo project)", () => {
 describe("secrets", () => {
   it("never writes or prints a known secret value", async () => {
     const stack = pickStack();
-    const settings = loadStackSettings({ projectDir, stack });
+    const settings = loadStackFileConfig({ projectDir, stack });
     const secretValues: Record<string, string> = {};
     // Every secret the stack uses (those it leaves empty stay empty: a value would switch them on).
     Object.keys(settings.secretValues).forEach((k, i) => {
@@ -85,7 +85,7 @@ describe("baseline", () => {
 
   it("one more node adds exactly that node's files", async () => {
     const stack = pickStack();
-    const settings = loadStackSettings({ projectDir, stack });
+    const settings = loadStackFileConfig({ projectDir, stack });
     const n = Number(settings.config["ceresdb:nodeCount"] ?? "1");
     const base = path.join(tmpRoot, "baseline");
     await planStack({ stack, projectDir, overrides: growable(n), outDir: base });
@@ -120,7 +120,7 @@ describe("baseline", () => {
     // Static topology fixes the node set at creation: the plan must not hide that the meta
     // configs change (the bootstrap lock refuses such a deployment at preview).
     const stack = pickStack();
-    const settings = loadStackSettings({ projectDir, stack });
+    const settings = loadStackFileConfig({ projectDir, stack });
     const n = Number(settings.config["ceresdb:nodeCount"] ?? "1");
     const metaCount = Number(settings.config["ceresdb:metaCount"] ?? "3");
     const base = path.join(tmpRoot, "static-baseline");

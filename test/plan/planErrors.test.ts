@@ -7,7 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../../tools/offline";
+import { REPO_ROOT } from "../../tools/plan/offline";
 import { main } from "../../tools/plan/cli";
 
 let tmp: string;

@@ -3,7 +3,7 @@
  * stacks: no violation for the program as it is, and the right violation once a recorded resource
  * is changed the way an edit of the program (or an imported resource) could change it.
  */
-import { RecordedResource, runOffline, unwrapSecrets } from "../../tools/offline";
+import { RecordedResource, runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { evaluateStack, RuleViolation, StackRuleResource, T } from "../../policy/rules";
 import { TAGGABLE_ALICLOUD_TYPES } from "../../policy/taggableTypes";
 

@@ -3,8 +3,8 @@
  * host; and what CeresMeta reads only at creation cannot be changed silently.
  */
 import { bootstrapChangeProblems } from "../../components/cluster/bootstrapLock";
-import { BootstrapSpec } from "../../components/spec/types";
-import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/offline";
+import { BootstrapSpec } from "../../components/model/types";
+import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/plan/offline";
 
 const DYNAMIC = {
   "ceresdb:walType": "Kafka",

@@ -7,7 +7,7 @@
 import { changeKind } from "../../components/contracts/providers";
 import { hostReplacementProblems, HostLockInputs } from "../../components/hosts/hostLock";
 import YAML from "yaml";
-import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/offline";
+import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { byType, named } from "../helpers/recorded";
 
 const INSTANCE = "alicloud:ecs/instance:Instance";

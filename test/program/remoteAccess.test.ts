@@ -3,7 +3,7 @@
  * `env` requests (issue 9, defect 1), and both providers pin every host key on both hops
  * (defect 2). test/ssh/run.ts runs the same commands and options against a real sshd.
  */
-import { isSecretWrapper, OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/offline";
+import { isSecretWrapper, OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/plan/offline";
 
 const only = (run: OfflineRun, type: string) => run.resources.filter((r) => r.type === type);
 const HOST_KEY = "pulumi-nodejs:dynamic/ceresdb:HostKey";

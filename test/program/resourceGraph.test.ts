@@ -2,9 +2,9 @@
  * The resource graph the real program registers, run in-process under Pulumi mocks with the
  * checked-in dev stack and with a 5-member, 20-node variant of it.
  */
-import { ComputeHook, OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/offline";
+import { ComputeHook, OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { ingressRules } from "../../components/network/firewall";
-import { buildSpec } from "../../components/spec/buildSpec";
+import { buildSpec } from "../../components/model/buildSpec";
 import { settingsInput } from "../helpers/settingsInput";
 import { byType, named } from "../helpers/recorded";
 

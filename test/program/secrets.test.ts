@@ -2,7 +2,7 @@
  * Secrets stay secret end to end: the whole program runs with known secret strings, and every
  * registered input, every mock-returned state and every stack output is scanned for them.
  */
-import { isSecretWrapper, OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/offline";
+import { isSecretWrapper, OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/plan/offline";
 
 const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nKNOWN-SSH-KEY-MATERIAL-4c1d\n-----END OPENSSH PRIVATE KEY-----";
 const SECRETS = {

@@ -25,10 +25,10 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { splitConfig } from "../../components/config/stackConfig";
-import { buildSpec } from "../../components/spec/buildSpec";
-import { formatProblem } from "../../components/spec/problems";
-import { qualified, SETTINGS, SETTING_NAMES, SettingDecl } from "../../components/spec/settings";
-import { listStacks, loadStackSettings, REPO_ROOT } from "../../tools/offline";
+import { buildSpec } from "../../components/model/buildSpec";
+import { formatProblem } from "../../components/model/problems";
+import { qualified, SETTINGS, SETTING_NAMES, SettingDecl } from "../../components/model/settings";
+import { listStacks, loadStackFileConfig, REPO_ROOT } from "../../tools/plan/offline";
 import { exampleCommands } from "../../tools/docs/settingsReference";
 import { CheckList } from "../helpers/checkList";
 
@@ -156,7 +156,7 @@ function examples(tmp: string): void {
   const unset = SETTING_NAMES.map(qualified).filter((k) => !(k in stored.values!));
   check("every setting was set by its example", unset.length === 0, unset.join(", "));
   // The offline plan reads the stack file the CLI wrote to the same values.
-  const offline = loadStackSettings({ projectDir: dir, stack, secretValues: Object.fromEntries(Object.entries(stored.values).filter(([, v]) => v.secret).map(([k, v]) => [k, String(v.value)])) });
+  const offline = loadStackFileConfig({ projectDir: dir, stack, secretValues: Object.fromEntries(Object.entries(stored.values).filter(([, v]) => v.secret).map(([k, v]) => [k, String(v.value)])) });
   const differ = Object.keys(stored.values).filter((k) => !sameValue(String(stored.values![k].value ?? ""), offline.config[k] ?? "<absent>"));
   check("the offline plan reads the CLI-written examples to the same values", differ.length === 0, differ.join(", "));
 }
@@ -178,7 +178,7 @@ function plainTextSecrets(tmp: string): void {
       plain.code === 0 && refusal !== undefined && refusal.includes(`configuration key '${key}' must be encrypted`),
       plain.code === 0 ? (refusal ?? "accepted") : plain.err.trim(),
     );
-    const offline = loadStackSettings({ projectDir: dir, stack });
+    const offline = loadStackFileConfig({ projectDir: dir, stack });
     const split = splitConfig(offline.config, (k) => offline.secretKeys.includes(k));
     check(`${key} in plain text: the plan refuses it too`, split.plaintextSecrets.includes(name), `plaintext: [${split.plaintextSecrets}]`);
   }
@@ -259,7 +259,7 @@ function main(): number {
         continue;
       }
       const cli = after.values;
-      const offline = loadStackSettings({ projectDir: REPO_ROOT, stack, secretValues: { "ceresdb:sshPrivateKey": KEY } });
+      const offline = loadStackFileConfig({ projectDir: REPO_ROOT, stack, secretValues: { "ceresdb:sshPrivateKey": KEY } });
       const keys = (o: object) => Object.keys(o).filter((k) => /^(ceresdb|alicloud):/.test(k)).sort();
       const missing = keys(offline.config).filter((k) => !(k in cli));
       const extra = keys(cli).filter((k) => !(k in offline.config));

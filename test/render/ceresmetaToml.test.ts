@@ -4,7 +4,7 @@
  */
 import * as TOML from "@iarna/toml";
 import { renderCeresMetaToml } from "../../components/render";
-import { ClusterSpec } from "../../components/spec/types";
+import { ClusterSpec } from "../../components/model/types";
 import {
   ALL_FIXTURES,
   kafkaV122,

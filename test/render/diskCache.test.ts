@@ -6,7 +6,7 @@
 import * as TOML from "@iarna/toml";
 import { renderCeresDbToml } from "../../components/render";
 import { diskCacheGb, LOG_RESERVE_GB } from "../../components/render/ceresdbToml";
-import { ClusterSpec } from "../../components/spec/types";
+import { ClusterSpec } from "../../components/model/types";
 import { fakeSecrets, kafkaDynamic, obkvDynamic, rocksdbStatic } from "../fixtures/specs";
 
 type Storage = Record<string, unknown>;

@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { HOST_REVISION_FILE, hostRevision, renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderHostApplyCommand, renderNodeRollGate } from "../../components/render/hostApply";
-import { ClusterSpec } from "../../components/spec/types";
+import { ClusterSpec } from "../../components/model/types";
 import { rocksdbStatic } from "../fixtures/specs";
 import { section } from "../helpers/scriptSections";
 

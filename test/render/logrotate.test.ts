@@ -21,7 +21,7 @@ import {
   renderLogrotate,
   rotatedLogFiles,
 } from "../../components/render";
-import { META_PATHS, SERVER_PATHS } from "../../components/spec/paths";
+import { META_PATHS, SERVER_PATHS } from "../../components/model/paths";
 import { ALL_FIXTURES, fakeSecrets, rocksdbStatic } from "../fixtures/specs";
 
 const DISK = "d-bp1abcdefghij0123456";

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
-import { ClusterSpec } from "../../components/spec/types";
+import { ClusterSpec } from "../../components/model/types";
 import { rocksdbStatic } from "../fixtures/specs";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "meta-guard-"));
@@ -38,7 +38,7 @@ const spec = rocksdbStatic;
 const peer = (i: number) => `http://${spec.meta[i].host.privateIp}:${spec.ports.metaPeer}`;
 const client = (i: number) => `http://${spec.meta[i].host.privateIp}:${spec.ports.metaClient}`;
 /**
- * The etcd gateway's answer, in the shape the real server gives (tools/meta-proof): every
+ * The etcd gateway's answer, in the shape the real server gives (test/meta): every
  * initial-cluster member has its name from the start; only members that have run carry clientURLs.
  */
 const list = (member2Started: boolean) => ({

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "child_process";
 import YAML from "yaml";
-import { runOffline, unwrapSecrets } from "../../tools/offline";
+import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";

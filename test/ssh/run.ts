@@ -37,9 +37,9 @@ import { generateHostKey } from "../../components/hosts/hostKey";
 import { dockerSshOptions, SshRoute } from "../../components/hosts/ssh";
 import { renderCeresMetaToml, renderMetaBootstrapGuard } from "../../components/render";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck } from "../../components/render/remoteCommands";
-import { ClusterSpec } from "../../components/spec/types";
-import { traitsOf } from "../../components/spec/versions";
-import { runOffline, unwrapSecrets } from "../../tools/offline";
+import { ClusterSpec } from "../../components/model/types";
+import { traitsOf } from "../../components/model/versions";
+import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { metaMembers, standalone } from "../fixtures/specs";
 import { CheckList } from "../helpers/checkList";
 

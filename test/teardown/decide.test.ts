@@ -1,11 +1,11 @@
-import { decideTeardown, parseExpiry, isProtectedStackName, StackSettings, TeardownMode } from "../../tools/teardown/decide";
+import { decideTeardown, parseExpiry, isProtectedStackName, StackConfigAndTags, TeardownMode } from "../../tools/teardown/decide";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
 
-function settings(config: Record<string, string> = {}, tags: Record<string, string> = {}): StackSettings {
+function settings(config: Record<string, string> = {}, tags: Record<string, string> = {}): StackConfigAndTags {
   return { config, tags };
 }
-function decide(stack: string, s: StackSettings, mode: TeardownMode = "expired", now = NOW) {
+function decide(stack: string, s: StackConfigAndTags, mode: TeardownMode = "expired", now = NOW) {
   return decideTeardown({ stack, settings: s, now, mode });
 }
 const testCfg = (expiresAt?: string, extra: Record<string, string> = {}) =>

@@ -1,4 +1,4 @@
-import { StackSettings } from "../../tools/teardown/decide";
+import { StackConfigAndTags } from "../../tools/teardown/decide";
 import { formatTable, runTeardown, TeardownWorkspace, withTimeout } from "../../tools/teardown/runner";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -6,7 +6,7 @@ const PAST = "2026-06-01T00:00:00Z";
 const FUTURE = "2026-06-02T00:00:00Z";
 
 interface FakeStack {
-  settings: StackSettings;
+  settings: StackConfigAndTags;
   protectedResources?: boolean;
   configFails?: boolean;
   hangDestroy?: boolean;

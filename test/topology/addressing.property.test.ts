@@ -14,7 +14,7 @@ import {
   quorumSize,
   subnet,
 } from "../../components/topology/addressing";
-import { buildSpec } from "../../components/spec/buildSpec";
+import { buildSpec } from "../../components/model/buildSpec";
 import { settingsInput } from "../helpers/settingsInput";
 
 const octet = fc.integer({ min: 0, max: 255 });

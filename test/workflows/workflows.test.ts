@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as load } from "yaml";
-import { checkWorkflowText, commandsOf, isAllowed, workflowFiles } from "../../tools/workflows/runSteps";
+import { checkWorkflowText, commandsOf, isAllowed, workflowFiles } from "./runSteps";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const files = workflowFiles(ROOT);

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultProjectDir, listStacks } from "../offline";
+import { defaultProjectDir, listStacks } from "../plan/offline";
 import { planStack } from "../plan/plan";
 
 function arg(name: string): string | undefined {

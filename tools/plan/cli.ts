@@ -4,7 +4,7 @@
  * Renders what <stack> would build, offline. See docs/plan.md.
  */
 import * as path from "path";
-import { defaultProjectDir } from "../offline";
+import { defaultProjectDir } from "./offline";
 import { checkBaseline, checkOutDir, checkProject, describeSystemError, PlanPathError } from "./paths";
 import { planStack } from "./plan";
 import { Format, formatReport } from "./report";

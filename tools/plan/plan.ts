@@ -1,7 +1,7 @@
 /** The plan as a library: run offline, render, compare with a baseline, write. */
 import * as fs from "fs";
 import * as path from "path";
-import { runOffline, RunOfflineOptions } from "../offline";
+import { runOffline, RunOfflineOptions } from "./offline";
 import { BlastRadius, compareRenders } from "./diff";
 import { Plan, renderPlan } from "./render";
 import { baselineStackDir, readTree, writeStackTree } from "./tree";

@@ -7,7 +7,7 @@
  * render with real secret values is byte-identical to one with placeholders. PEM private keys are
  * removed wherever they appear.
  */
-import { isSecretWrapper, OfflineRun, secretPlaceholder } from "../offline";
+import { isSecretWrapper, OfflineRun, secretPlaceholder } from "./offline";
 
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----/g;
 /** Shorter strings are not searched for (they would match ordinary text); scalars are still masked. */

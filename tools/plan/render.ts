@@ -4,7 +4,7 @@
  */
 import { createHash } from "crypto";
 import * as path from "path";
-import { OfflineRun, RecordedResource, unwrapSecrets } from "../offline";
+import { OfflineRun, RecordedResource, unwrapSecrets } from "./offline";
 import { makeRedactor, Redactor } from "./redact";
 
 export type FileRole = "meta-config" | "server-config" | "cloud-init" | "container" | "inventory";

@@ -35,7 +35,7 @@ export type SkipReason =
   | "malformed-expiry"
   | "not-yet-expired";
 
-export interface StackSettings {
+export interface StackConfigAndTags {
   /** Stack config values by full key (`ceresdb:environment`), secrets excluded. */
   config: Readonly<Record<string, string>>;
   /** Stack tags by name. */
@@ -47,7 +47,7 @@ export interface StackSettings {
 export interface DecisionInput {
   /** Stack name as the backend lists it (may be `org/project/stack`). */
   stack: string;
-  settings: StackSettings;
+  settings: StackConfigAndTags;
   now: Date;
   mode: TeardownMode;
 }
@@ -116,7 +116,7 @@ type Lookup =
   | { kind: "value"; value: string }
   | { kind: "conflict"; config: string; tag: string };
 
-function lookup(settings: StackSettings, key: string): Lookup {
+function lookup(settings: StackConfigAndTags, key: string): Lookup {
   const c = settings.config[key]?.trim();
   const t = settings.tags[key]?.trim();
   const hasC = c !== undefined && c !== "";

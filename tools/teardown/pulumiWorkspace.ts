@@ -17,7 +17,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse as load } from "yaml";
 import { LocalWorkspace, ProjectRuntime, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { StackSettings } from "./decide";
+import { StackConfigAndTags } from "./decide";
 import { TeardownWorkspace } from "./runner";
 
 export class AutomationTeardownWorkspace implements TeardownWorkspace {
@@ -31,7 +31,7 @@ export class AutomationTeardownWorkspace implements TeardownWorkspace {
     return stacks.map((s) => s.name);
   }
 
-  async getConfig(stack: string): Promise<StackSettings> {
+  async getConfig(stack: string): Promise<StackConfigAndTags> {
     // Tags live in the backend and are always readable.
     const tags = { ...(await this.ws.listTags(stack)) };
     // Config lives in Pulumi.<stack>.yaml of the work dir and may be absent or unreadable

@@ -7,14 +7,14 @@
  * resource fails in the Pulumi engine; the runner reports that failure, does not remove the stack,
  * and the run exits non-zero.
  */
-import { decideTeardown, Decision, StackSettings, TeardownMode } from "./decide";
+import { decideTeardown, Decision, StackConfigAndTags, TeardownMode } from "./decide";
 
 /** What the runner needs from Pulumi. `pulumiWorkspace.ts` implements it over the Automation API. */
 export interface TeardownWorkspace {
   /** Every stack of the project in the current backend. */
   listStacks(): Promise<string[]>;
   /** Config (`ceresdb:*` keys, secrets left out) and stack tags of one stack. */
-  getConfig(stack: string): Promise<StackSettings>;
+  getConfig(stack: string): Promise<StackConfigAndTags>;
   /** `pulumi destroy --yes` on the stack. Must throw if any resource is left (e.g. protected). */
   destroy(stack: string): Promise<void>;
   /** `pulumi stack rm --yes` (never `--force`). */
@@ -123,7 +123,7 @@ export async function runTeardown(ws: TeardownWorkspace, opts: TeardownOptions):
   }
 
   for (const stack of selected) {
-    let settings: StackSettings;
+    let settings: StackConfigAndTags;
     try {
       settings = await withTimeout(`reading settings of ${stack}`, ms, () => ws.getConfig(stack));
     } catch (e) {

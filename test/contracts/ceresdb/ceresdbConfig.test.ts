@@ -7,9 +7,9 @@
  */
 import * as TOML from "@iarna/toml";
 import { renderCeresDbToml } from "../../../components/render";
-import { buildSpec } from "../../../components/spec/buildSpec";
-import { SUPPORTED_VERSIONS } from "../../../components/spec/versions";
-import { CeresVersion, ClusterSecrets, ClusterSpec } from "../../../components/spec/types";
+import { buildSpec } from "../../../components/model/buildSpec";
+import { SUPPORTED_VERSIONS } from "../../../components/model/versions";
+import { CeresVersion, ClusterSecrets, ClusterSpec } from "../../../components/model/types";
 import { settingsInput } from "../../helpers/settingsInput";
 import { ALL_FIXTURES, fakeSecrets } from "../../fixtures/specs";
 import { checkCeresDbConfig, ConfigProblem } from "./checker";

@@ -4,7 +4,7 @@
  * us too; the message says when the key exists at another tag), enum tags, missing fields of
  * structs without serde defaults, value kinds, and keys that parse but do nothing (DEAD_KEYS).
  */
-import { CeresVersion } from "../../../components/spec/types";
+import { CeresVersion } from "../../../components/model/types";
 import { DEAD_KEYS, ENUMS, Field, inRange, Scalar, STRUCTS, StructSchema, VERSIONS } from "./schema";
 
 export interface ConfigProblem {

@@ -12,7 +12,7 @@
  * Only what the stack renders needs modelling in depth; a table marked `unmodelled` makes the
  * checker refuse it until someone writes its struct here from the source.
  */
-import { CeresVersion } from "../../../components/spec/types";
+import { CeresVersion } from "../../../components/model/types";
 
 export const VERSIONS: readonly CeresVersion[] = ["v1.2.2", "v1.2.4", "v1.2.5", "v1.2.6", "v1.2.7"];
 

@@ -8,7 +8,7 @@
  */
 import { execSync } from "child_process";
 import { STRUCTS, VERSIONS, inRange } from "./schema";
-import { CeresVersion } from "../../../components/spec/types";
+import { CeresVersion } from "../../../components/model/types";
 const gitDir = process.argv[2];
 if (!gitDir) {
   console.error("usage: verify-against-source.ts <horaedb git dir>");

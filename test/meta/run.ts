@@ -32,12 +32,12 @@ import * as path from "path";
 import * as TOML from "@iarna/toml";
 import { Etcd3 } from "etcd3";
 import { renderCeresDbToml, renderCeresMetaToml, renderMetaBootstrapGuard } from "../../components/render";
-import { ClusterSpec, MetaMemberSpec } from "../../components/spec/types";
+import { ClusterSpec, MetaMemberSpec } from "../../components/model/types";
 import { ALL_FIXTURES, fakeSecrets, kafkaV122, metaMembers, rocksdbStatic, serverNodes } from "../../test/fixtures/specs";
 
 const ROOT = path.resolve(__dirname, "../..");
 const BIN = path.join(ROOT, ".cache/bin/ceresmeta-v1.2.7");
-const GO_SUM = path.join(ROOT, "tools/meta-proof/go.sum");
+const GO_SUM = path.join(ROOT, "test/meta/go.sum");
 /** Not the defaults (2379/2380/8080), so nothing collides even when run on the host network. */
 const PORTS = { metaClient: 23791, metaPeer: 23801, metaHttp: 28081 };
 const IPS = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
@@ -742,7 +742,7 @@ async function preflight(): Promise<void> {
   const built = /^\s+=>\s+github\.com\/apache\/incubator-horaedb-meta\s+v1\.2\.7\s+(h1:\S+)\s*$/m.exec(info)?.[1];
   expect(
     /^\s+path\s+github\.com\/CeresDB\/ceresmeta\/cmd\/meta\s*$/m.test(info) && /^\s+mod\s+github\.com\/CeresDB\/ceresmeta\s+v1\.2\.7\s*$/m.test(info) && !!sum && built === sum,
-    "binary is cmd/meta of github.com/CeresDB/ceresmeta v1.2.7, source hash as pinned in tools/meta-proof/go.sum",
+    "binary is cmd/meta of github.com/CeresDB/ceresmeta v1.2.7, source hash as pinned in test/meta/go.sum",
     `=> apache/incubator-horaedb-meta v1.2.7 ${built}`,
     `go version -m:\n${info}\ngo.sum: ${sum}`,
   );

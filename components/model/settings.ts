@@ -3,7 +3,7 @@
  *
  * The same table drives reading (components/config/stackConfig.ts), defaults and validation
  * (buildSpec.ts), and is checked against the `config:` block of Pulumi.yaml and the README's
- * settings reference by test/spec/settingsDocs.test.ts, so the three can never drift apart.
+ * settings reference by test/model/settingsDocs.test.ts, so the three can never drift apart.
  */
 
 export type SettingType = "string" | "integer" | "boolean" | "array" | "object";

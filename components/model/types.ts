@@ -2,7 +2,7 @@
  * The validated cluster spec: the single typed description of everything a stack builds.
  *
  * Data flows one way: stack settings (components/config/stackConfig.ts, the only reader of
- * pulumi.Config) -> validation and defaults (components/spec/buildSpec.ts) -> this spec -> pure
+ * pulumi.Config) -> validation and defaults (components/model/buildSpec.ts) -> this spec -> pure
  * renderers (components/render/*) -> thin components that only create resources.
  *
  * The spec is plain data: no Pulumi Outputs, no secrets. Secret values travel separately as

@@ -5,7 +5,7 @@
  * would lose WAL data, so the stack always renders a factor and refuses unsafe ones by class.
  */
 import * as TOML from "@iarna/toml";
-import { buildSpec } from "../../components/spec/buildSpec";
+import { buildSpec } from "../../components/model/buildSpec";
 import { renderCeresDbToml } from "../../components/render";
 import { settingsInput } from "../helpers/settingsInput";
 import { fakeSecrets, kafkaDynamic, kafkaV122, kafkaV124 } from "../fixtures/specs";

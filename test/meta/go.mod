@@ -1,4 +1,4 @@
-module github.com/ceresdb-cluster/tools/meta-proof
+module github.com/ceresdb-cluster/test/meta
 
 go 1.21
 

@@ -9,8 +9,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildSpec } from "../../components/spec/buildSpec";
-import { keyPairNameFor, parsePublicKey } from "../../components/spec/sshKey";
+import { buildSpec } from "../../components/model/buildSpec";
+import { keyPairNameFor, parsePublicKey } from "../../components/model/sshKey";
 import { settingsInput } from "../helpers/settingsInput";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sshkey-"));

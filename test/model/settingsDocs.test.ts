@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { renderPulumiYaml, renderReadmeTable } from "../../tools/docs/settingsReference";
-import { SETTINGS, SETTING_NAMES } from "../../components/spec/settings";
+import { SETTINGS, SETTING_NAMES } from "../../components/model/settings";
 
 const ROOT = path.resolve(__dirname, "../..");
 

@@ -8,9 +8,9 @@ import * as fs from "fs";
 import * as path from "path";
 
 import YAML from "yaml";
-import { SETTINGS, SettingName } from "../../components/spec/settings";
+import { SETTINGS, SettingName } from "../../../components/model/settings";
 
-export interface StackSettings {
+export interface StackFileConfig {
   /** Pulumi project name (`name:` of Pulumi.yaml). */
   project: string;
   /** Full keys (`ceresdb:metaCount`) to string values, as `pulumi.runtime.setAllConfig` wants them. */
@@ -113,7 +113,7 @@ export function listStacks(projectDir: string): string[] {
     .sort();
 }
 
-export function loadStackSettings(opts: LoadSettingsOptions): StackSettings {
+export function loadStackFileConfig(opts: LoadSettingsOptions): StackFileConfig {
   const projectFile = path.join(opts.projectDir, "Pulumi.yaml");
   const projectDoc = readYaml(projectFile);
   const project = typeof projectDoc.name === "string" ? projectDoc.name : "project";

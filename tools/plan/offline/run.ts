@@ -7,7 +7,7 @@
  */
 import * as path from "path";
 import type * as pulumiType from "@pulumi/pulumi";
-import { loadStackSettings } from "./config";
+import { loadStackFileConfig } from "./config";
 import { ComputeHook, MockCall, RecordingMocks } from "./mocks";
 
 export interface RecordedResource {
@@ -64,7 +64,7 @@ export interface RunOfflineOptions {
   overrides?: Record<string, string>;
   /** Values for encrypted settings (default placeholders `<secret ceresdb:name>`). */
   secretValues?: Record<string, string>;
-  /** Placeholders for declared secrets the stack file lacks (default true), see loadStackSettings. */
+  /** Placeholders for declared secrets the stack file lacks (default true), see loadStackFileConfig. */
   fillDeclaredSecrets?: boolean;
   /** Run as a preview (`pulumi.runtime.isDryRun()`), default false. */
   preview?: boolean;
@@ -78,7 +78,7 @@ export interface RunOfflineOptions {
 }
 
 /** The repository root (where the real Pulumi.yaml lives). */
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 /** The project the tools run by default: this repository. */
 export function defaultProjectDir(): string {
@@ -172,7 +172,7 @@ async function execute(
   pulumi: typeof pulumiType,
   programPath: string,
   opts: RunOfflineOptions,
-  settings: ReturnType<typeof loadStackSettings>,
+  settings: ReturnType<typeof loadStackFileConfig>,
 ): Promise<OfflineRun> {
   const mocks = new RecordingMocks(opts.compute);
   await pulumi.runtime.setMocks(mocks, settings.project, opts.stack, opts.preview ?? false);
@@ -278,7 +278,7 @@ export async function runOffline(opts: RunOfflineOptions): Promise<OfflineRun> {
   running = true;
   const projectDir = path.resolve(opts.projectDir ?? defaultProjectDir());
   const programPath = path.join(projectDir, opts.program ?? "index.ts");
-  const settings = loadStackSettings({ projectDir, stack: opts.stack, overrides: opts.overrides, secretValues: opts.secretValues, fillDeclaredSecrets: opts.fillDeclaredSecrets });
+  const settings = loadStackFileConfig({ projectDir, stack: opts.stack, overrides: opts.overrides, secretValues: opts.secretValues, fillDeclaredSecrets: opts.fillDeclaredSecrets });
   // debuggablePromise records `new Error().stack` for every promise the runtime makes; with no
   // frames to capture that is cheap. Resource source positions are unaffected (they raise the limit).
   const savedLimit = Error.stackTraceLimit;

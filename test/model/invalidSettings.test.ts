@@ -1,6 +1,6 @@
-import { buildSpec, SettingsInput } from "../../components/spec/buildSpec";
-import { formatProblem } from "../../components/spec/problems";
-import { SettingName } from "../../components/spec/settings";
+import { buildSpec, SettingsInput } from "../../components/model/buildSpec";
+import { formatProblem } from "../../components/model/problems";
+import { SettingName } from "../../components/model/settings";
 import { settingsInput } from "../helpers/settingsInput";
 
 type Values = Partial<Record<SettingName, string | undefined>>;

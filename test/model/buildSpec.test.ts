@@ -1,5 +1,5 @@
-import { buildSpec, protectionFor } from "../../components/spec/buildSpec";
-import { formatProblem, InvalidSettingsError } from "../../components/spec/problems";
+import { buildSpec, protectionFor } from "../../components/model/buildSpec";
+import { formatProblem, InvalidSettingsError } from "../../components/model/problems";
 import { settingsInput } from "../helpers/settingsInput";
 
 function specOf(...args: Parameters<typeof settingsInput>) {

@@ -1,8 +1,8 @@
 /** Offline runner: run the Pulumi program under mocks, no CLI. See docs/plan.md. */
 export { runOffline, defaultProjectDir, REPO_ROOT } from "./run";
 export type { OfflineRun, RecordedResource, RunOfflineOptions } from "./run";
-export { loadStackSettings, listStacks, secretPlaceholder, stackFile } from "./config";
-export type { StackSettings, LoadSettingsOptions } from "./config";
+export { loadStackFileConfig, listStacks, secretPlaceholder, stackFile } from "./config";
+export type { StackFileConfig, LoadSettingsOptions } from "./config";
 export {
   RecordingMocks,
   computeOutputs,
