@@ -13,7 +13,6 @@ import * as path from "path";
 import * as TOML from "@iarna/toml";
 import { renderCeresMetaToml } from "../../components/render";
 import { ClusterSpec, MetaMemberSpec } from "../../components/model/types";
-import { metaMembers, serverNodes } from "../fixtures/specs";
 import { CALL_TIMEOUT_MS, closeClients, ClusterKey, Doc, effectiveConfig, parse } from "./protocol";
 import { Proof } from "./report";
 
@@ -262,15 +261,20 @@ export async function stop(m: Member): Promise<void> {
   m.proc = undefined;
 }
 
-/** A copy of `spec` with meta members on loopback (and server nodes on further loopback IPs). */
-export function loopbackSpec(base: ClusterSpec, metaCount: number, stack: string): ClusterSpec {
+/**
+ * A copy of the built `base` for this machine: its meta members on 127.0.0.1 upwards, its server
+ * nodes on 127.0.0.11 upwards, PORTS instead of the default ports (nothing collides on the host
+ * network either), and an initial-cluster-token of this run. Nothing else changes.
+ */
+export function loopbackSpec(base: ClusterSpec, stack: string): ClusterSpec {
+  if (base.meta.length > IPS.length) throw new Error(`at most ${IPS.length} meta members on loopback`);
   return {
     ...base,
     stack,
     ports: { ...base.ports, ...PORTS },
     bootstrap: { ...base.bootstrap, initialClusterToken: `meta-proof-${stack}-${RUN_ID}` },
-    meta: metaMembers(metaCount, (i) => IPS[i]),
-    nodes: serverNodes(base.nodes.length, (i) => `127.0.0.${i + 11}`),
+    meta: base.meta.map((m, i) => ({ ...m, host: { ...m.host, privateIp: IPS[i] } })),
+    nodes: base.nodes.map((n, i) => ({ ...n, host: { ...n.host, privateIp: `127.0.0.${i + 11}` } })),
   };
 }
 

@@ -66,7 +66,7 @@ describe("CeresDB TOML: RocksDB static v1.2.7, node 1", () => {
   const d = render(rocksdbStatic, 1);
 
   test("[node] addr is the host IP only (CeresDB appends :grpc_port)", () => {
-    expect(d.node).toEqual({ addr: "10.20.2.11" });
+    expect(d.node).toEqual({ addr: "10.20.2.20" });
   });
 
   test("[server] binds 0.0.0.0 with the spec ports, PostgreSQL on v1.2.7", () => {
@@ -88,7 +88,7 @@ describe("CeresDB TOML: RocksDB static v1.2.7, node 1", () => {
       timeout: "5s",
     });
     expect(get(d, "cluster_deployment.etcd_client")).toEqual({
-      server_addrs: ["10.20.1.10:2379", "10.20.1.11:2379", "10.20.1.12:2379"],
+      server_addrs: ["10.20.1.10:2379", "10.20.2.10:2379", "10.20.3.10:2379"],
       root_path: "/ceresdb",
     });
   });
@@ -119,7 +119,7 @@ describe("CeresDB TOML: RocksDB static v1.2.7, node 1", () => {
 
   test("each node advertises its own address, everything else is shared", () => {
     const others = rocksdbStatic.nodes.map((_n, i) => render(rocksdbStatic, i));
-    expect(others.map((o) => get(o, "node.addr"))).toEqual(["10.20.2.10", "10.20.2.11", "10.20.2.12"]);
+    expect(others.map((o) => get(o, "node.addr"))).toEqual(["10.20.1.20", "10.20.2.20", "10.20.3.20"]);
     const strip = (o: Doc) => ({ ...o, node: undefined });
     expect(new Set(others.map((o) => JSON.stringify(strip(o)))).size).toBe(1);
   });
@@ -195,9 +195,9 @@ describe("CeresDB TOML: multi-member addressing", () => {
     const d = render(large, 19);
     expect(get(d, "cluster_deployment.meta_client.meta_addr")).toBe("http://10.20.1.10:2379");
     expect(get(d, "cluster_deployment.etcd_client.server_addrs")).toEqual(
-      [10, 11, 12, 13, 14].map((n) => `10.20.1.${n}:2379`),
+      ["10.20.1.10", "10.20.2.10", "10.20.3.10", "10.20.1.11", "10.20.2.11"].map((ip) => `${ip}:2379`),
     );
-    expect(get(d, "node.addr")).toBe("10.20.2.29");
+    expect(get(d, "node.addr")).toBe("10.20.2.26");
   });
 
   test("standalone meta: one server_addr", () => {

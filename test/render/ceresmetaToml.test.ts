@@ -52,13 +52,13 @@ describe("CeresMeta TOML: 3-member RocksDB static (v1.2.7)", () => {
     expect(docs.map((d) => d["node-name"])).toEqual(["meta0", "meta1", "meta2"]);
     expect(docs.map((d) => d["advertise-client-urls"])).toEqual([
       "http://10.20.1.10:2379",
-      "http://10.20.1.11:2379",
-      "http://10.20.1.12:2379",
+      "http://10.20.2.10:2379",
+      "http://10.20.3.10:2379",
     ]);
     expect(docs.map((d) => d["advertise-peer-urls"])).toEqual([
       "http://10.20.1.10:2380",
-      "http://10.20.1.11:2380",
-      "http://10.20.1.12:2380",
+      "http://10.20.2.10:2380",
+      "http://10.20.3.10:2380",
     ]);
     for (const d of docs) {
       expect(d["client-urls"]).toBe("http://0.0.0.0:2379");
@@ -69,7 +69,7 @@ describe("CeresMeta TOML: 3-member RocksDB static (v1.2.7)", () => {
 
   test("the same initial-cluster on every member, in index order, containing each member's own peer URL", () => {
     const expected =
-      "meta0=http://10.20.1.10:2380,meta1=http://10.20.1.11:2380,meta2=http://10.20.1.12:2380";
+      "meta0=http://10.20.1.10:2380,meta1=http://10.20.2.10:2380,meta2=http://10.20.3.10:2380";
     for (const d of docs) {
       expect(d["initial-cluster"]).toBe(expected);
       const entries = String(d["initial-cluster"]).split(",");
@@ -80,7 +80,7 @@ describe("CeresMeta TOML: 3-member RocksDB static (v1.2.7)", () => {
   test("bootstrap keys", () => {
     for (const d of docs) {
       expect(d["initial-cluster-state"]).toBe("new");
-      expect(d["initial-cluster-token"]).toBe("ceresmeta-rocks-token");
+      expect(d["initial-cluster-token"]).toBe("ceresdb-rocks");
       expect(d["storage-root-path"]).toBe("/ceresdb");
       expect(d["default-cluster-name"]).toBe("defaultCluster");
       // Static topology: node count must equal the real number of CeresDB machines.
@@ -108,7 +108,7 @@ describe("CeresMeta TOML: other fixtures", () => {
       for (const d of all(spec)) {
         for (const k of ["advertise-client-urls", "advertise-peer-urls"]) {
           expect(String(d[k])).not.toMatch(/0\.0\.0\.0|127\.|localhost/);
-          expect(String(d[k])).toMatch(/^http:\/\/10\.20\.1\.\d+:\d+$/);
+          expect(String(d[k])).toMatch(/^http:\/\/10\.20\.[123]\.\d+:\d+$/);
         }
         expect(d["default-cluster-node-count"]).toBe(spec.bootstrap.nodeCount);
         expect(new Set(all(spec).map((x) => x["initial-cluster"])).size).toBe(1);
@@ -127,7 +127,7 @@ describe("CeresMeta TOML: other fixtures", () => {
     const docs = all(large);
     const ic = String(docs[0]["initial-cluster"]).split(",");
     expect(ic).toHaveLength(5);
-    expect(ic[4]).toBe("meta4=http://10.20.1.14:2380");
+    expect(ic[4]).toBe("meta4=http://10.20.2.11:2380");
     docs.forEach((d, i) => expect(ic[i]).toBe(`${d["node-name"]}=${d["advertise-peer-urls"]}`));
     expect(docs[0]["default-cluster-node-count"]).toBe(20);
     expect(docs[0]["default-cluster-shard-total"]).toBe(64);

@@ -16,7 +16,7 @@ import { appliedConfig, defaultCluster, singleLeader, waitHealthy } from "./shar
 export async function bootCluster(run: MetaRun): Promise<RunningCluster> {
   const { proof } = run;
   proof.section(`three members on ${IPS.join(", ")}`);
-  const spec = loopbackSpec(rocksdbStatic, 3, "trio");
+  const spec = loopbackSpec(rocksdbStatic, "trio");
   proof.expect(spec.version === "v1.2.7", "fixture is CeresMeta v1.2.7", spec.version);
   const members = writeMembers(proof, spec, run.dir("trio"));
   const files = members.map((m) => parse(fs.readFileSync(m.configPath, "utf8")));

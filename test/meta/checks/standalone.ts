@@ -8,7 +8,7 @@ import { appliedConfig, defaultCluster, singleLeader, waitHealthy } from "./shar
 export async function standaloneMember(run: MetaRun): Promise<void> {
   const { proof } = run;
   proof.section("standalone (single-member) config");
-  const spec = loopbackSpec(ALL_FIXTURES.standalone, 1, "solo");
+  const spec = loopbackSpec(ALL_FIXTURES.standalone, "solo");
   proof.expect(spec.version === "v1.2.7", "fixture is CeresMeta v1.2.7", spec.version);
   const [m] = writeMembers(proof, spec, run.dir("solo"));
   const meta = parse(fs.readFileSync(m.configPath, "utf8"));
