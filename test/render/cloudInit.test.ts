@@ -133,27 +133,17 @@ describe("setup script, executed with stubbed disk tools", () => {
     expect(r.out).toContain("MKFS-CALLED -q -F -L ceresdata /dev/fake-disk");
   });
 
-  test("existing ext4: kept, never formatted", () => {
-    const r = runSection(format, stubs(0, "ext4"), vars);
-    expect(r.code).toBe(0);
+  // Every probe outcome but "nothing found" leaves the disk alone, and says why.
+  test.each([
+    ["existing ext4: kept, never formatted", 0, "ext4", 0, "existing ext4 filesystem"],
+    ["foreign signature (xfs): refused, not formatted", 0, "xfs", 1, "refusing to touch it"],
+    ["foreign signature (partition table): refused, not formatted", 0, "", 1, "refusing to touch it"],
+    ["blkid error (exit 4): refused, not formatted", 4, "", 1, "could not probe"],
+  ])("%s", (_name, probeRc, fsType, code, message) => {
+    const r = runSection(format, stubs(probeRc, fsType), vars);
+    expect(r.code).toBe(code);
     expect(r.out).not.toContain("MKFS-CALLED");
-    expect(r.out).toContain("existing ext4 filesystem");
-  });
-
-  test("foreign signature (xfs / partition table): refused, not formatted", () => {
-    for (const fs of ["xfs", ""]) {
-      const r = runSection(format, stubs(0, fs), vars);
-      expect(r.code).toBe(1);
-      expect(r.out).not.toContain("MKFS-CALLED");
-      expect(r.out).toContain("refusing to touch it");
-    }
-  });
-
-  test("blkid error (exit 4): refused, not formatted", () => {
-    const r = runSection(format, stubs(4, ""), vars);
-    expect(r.code).toBe(1);
-    expect(r.out).not.toContain("MKFS-CALLED");
-    expect(r.out).toContain("could not probe");
+    expect(r.out).toContain(message);
   });
 
   test("disk wait is bounded and fails with a clear message", () => {
