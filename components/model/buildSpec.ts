@@ -16,7 +16,17 @@ import {
 } from "../topology/addressing";
 import { SettingProblem } from "./problems";
 import { undeclaredKeyProblem } from "./settingNames";
-import { DEFAULT_PORTS, qualified, REGION_SETTING, SETTINGS, SettingName } from "./settings";
+import { qualified, REGION_SETTING, SETTINGS, SettingName } from "./settings";
+import {
+  DEFAULT_PORTS,
+  ENVIRONMENT_CLASSES,
+  isBucketName,
+  isDurableEnvironment,
+  MANAGED_BY,
+  MANAGED_TAG_KEYS,
+  SSH_PORT,
+  TAG,
+} from "./vocabulary";
 import {
   CeresVersion,
   ClusterSpec,
@@ -25,7 +35,7 @@ import {
   MetaMemberSpec,
   PortSpec,
   ProtectionSpec,
-  ServerNodeSpec,
+  NodeSpec,
   TopologyType,
   WalSpec,
   WalType,
@@ -55,7 +65,6 @@ export type BuildResult =
   | { ok: true; spec: ClusterSpec; warnings: string[] }
   | { ok: false; problems: SettingProblem[] };
 
-export const ENVIRONMENTS: readonly EnvironmentClass[] = ["prod", "staging", "test"];
 export const WAL_TYPES: readonly WalType[] = ["RocksDB", "Obkv", "Kafka"];
 export const TOPOLOGIES: readonly TopologyType[] = ["static", "dynamic"];
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -63,8 +72,6 @@ export const DATA_DISK_CATEGORIES = ["cloud_essd", "cloud_ssd", "cloud_efficienc
 export const MAX_META = 7;
 export const MAX_NODES = 500;
 export const MAX_SHARDS = 4096;
-/** Tags the stack sets itself; user tags may not override them. */
-export const MANAGED_TAG_KEYS = ["managed-by", "stack", "environment", "owner", "expires-at"] as const;
 
 const CLUSTER_NAME = "defaultCluster"; // CeresDB v1.x supports only this cluster name.
 const STORAGE_ROOT_PATH = "/ceresdb"; // CeresMeta v1.2 default; CeresDB's root_path must match.
@@ -85,7 +92,6 @@ const RE = {
   bastionHostKey: /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) ([A-Za-z0-9+/]+={0,3})( .*)?$/,
   registry: /^[a-z0-9.-]+(:\d{1,5})?$/,
   imageNamespace: /^[a-z0-9]+([._/-][a-z0-9]+)*$/,
-  bucket: /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
   bucketPrefix: /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/,
 };
 
@@ -112,7 +118,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
   }
   const version = isSupportedVersion(versionText) ? versionText : "v1.2.7";
 
-  const environment = r.oneOf("environment", ENVIRONMENTS);
+  const environment = r.oneOf("environment", ENVIRONMENT_CLASSES);
   const owner = r.optionalString("owner");
   const expiresAt = r.optionalString("expiresAt");
   const expiry = expiresAt === undefined ? undefined : parseUtcTime(expiresAt);
@@ -369,7 +375,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const createBucket = r.boolean("createBucket");
   const bucketGiven = r.optionalString("bucketName");
   const bucket = bucketGiven ?? `${name}-${region ?? "region"}`;
-  if (!RE.bucket.test(bucket) || bucket.includes("--")) {
+  if (!isBucketName(bucket)) {
     problem("bucketName", bucket, "3 to 63 characters: lowercase letters, digits and single hyphens, starting and ending with a letter or digit" + (bucketGiven === undefined ? " (the default <resourcePrefix>-<region> does not fit; set it)" : ""));
   }
   if (!createBucket && bucketGiven === undefined) problem("bucketName", undefined, "the existing bucket's name when createBucket is false");
@@ -416,7 +422,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     host: host("meta", i, metaPlacement(i, zoneIds.length)),
     initialClusterState: rejoin?.includes(i) ? "existing" : "new",
   }));
-  const nodes: ServerNodeSpec[] = Array.from({ length: nodeCount! }, (_, i) => ({
+  const nodes: NodeSpec[] = Array.from({ length: nodeCount! }, (_, i) => ({
     index: i,
     host: host("node", i, nodePlacement(i, zoneIds.length)),
   }));
@@ -449,7 +455,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     },
     images: {
       meta: `${registry}/${namespace}/ceresmeta-server:${version}`,
-      server: `${registry}/${namespace}/ceresdb-server:${version}`,
+      node: `${registry}/${namespace}/ceresdb-server:${version}`,
       registry,
       registryUsername,
     },
@@ -480,7 +486,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
 
 /** What each environment class turns on. */
 export function protectionFor(env: EnvironmentClass): ProtectionSpec {
-  const durable = env !== "test";
+  const durable = isDurableEnvironment(env);
   return {
     protectData: durable,
     deletionProtection: durable,
@@ -530,11 +536,11 @@ function buildTags(
     tags[k] = v;
   }
   // How many fit is checked with every resource's own tags counted (components/contracts/specRules.ts).
-  tags["managed-by"] = "ceresdb-cluster";
-  tags["stack"] = managed.stack;
-  if (managed.environment) tags["environment"] = managed.environment;
-  if (managed.owner) tags["owner"] = managed.owner;
-  if (managed.expiresAt) tags["expires-at"] = managed.expiresAt;
+  tags[TAG.managedBy] = MANAGED_BY;
+  tags[TAG.stack] = managed.stack;
+  if (managed.environment) tags[TAG.environment] = managed.environment;
+  if (managed.owner) tags[TAG.owner] = managed.owner;
+  if (managed.expiresAt) tags[TAG.expiresAt] = managed.expiresAt;
   return tags;
 }
 
@@ -551,7 +557,7 @@ function buildPorts(
     if (!(k in DEFAULT_PORTS)) {
       problem("ports", k, `port names among ${Object.keys(DEFAULT_PORTS).join(", ")}`);
       ok = false;
-    } else if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535 || v === 22) {
+    } else if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > 65535 || v === SSH_PORT) {
       problem("ports", `${k}=${JSON.stringify(v)}`, "whole numbers from 1 to 65535, never 22 (SSH)");
       ok = false;
     } else ports[k] = v;

@@ -6,6 +6,8 @@
  * settings reference by test/model/settingsDocs.test.ts, so the three can never drift apart.
  */
 
+import { DEFAULT_PORTS } from "./vocabulary";
+
 export type SettingType = "string" | "integer" | "boolean" | "array" | "object";
 
 export interface SettingDecl {
@@ -37,15 +39,6 @@ export interface SettingDecl {
 /** Project name = settings namespace. */
 export const NAMESPACE = "ceresdb";
 
-export const DEFAULT_PORTS = {
-  grpc: 8831,
-  http: 5440,
-  mysql: 3307,
-  postgresql: 5433,
-  metaClient: 2379,
-  metaPeer: 2380,
-  metaHttp: 8080,
-} as const;
 
 export const SETTINGS = {
   // --- Cluster ---------------------------------------------------------------------------

@@ -9,8 +9,10 @@
  * `ClusterSecrets` so the spec can be rendered, compared and snapshotted freely.
  */
 
-/** Environment class: decides protection, teardown and network strictness. */
-export type EnvironmentClass = "prod" | "staging" | "test";
+import type { EnvironmentClass } from "./vocabulary";
+
+/** Environment class: decides protection, teardown and network strictness (components/model/vocabulary.ts). */
+export type { EnvironmentClass };
 
 /** WAL implementations CeresDB supports (`[analytic.wal] type`). Case matters to CeresDB. */
 export type WalType = "RocksDB" | "Obkv" | "Kafka";
@@ -122,7 +124,8 @@ export interface MetaMemberSpec {
   initialClusterState: "new" | "existing";
 }
 
-export interface ServerNodeSpec {
+/** One CeresDB node (the `node` role, components/model/vocabulary.ts). */
+export interface NodeSpec {
   /** 0-based node index. */
   index: number;
   host: HostSpec;
@@ -177,8 +180,8 @@ export interface BootstrapSpec {
 export interface ImageSpec {
   /** Full image reference of CeresMeta, e.g. `docker.io/ceresdb/ceresmeta-server:v1.2.7`. */
   meta: string;
-  /** Full image reference of CeresDB, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
-  server: string;
+  /** Full image reference of CeresDB (the node role), e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
+  node: string;
   /** Registry host for authentication, e.g. `registry.cn-hangzhou.aliyuncs.com`. */
   registry: string;
   /** Registry user; the password is the secret `ceresdb:registryPassword`. */
@@ -216,7 +219,7 @@ export interface ClusterSpec {
   wal: WalSpec;
   bootstrap: BootstrapSpec;
   meta: MetaMemberSpec[];
-  nodes: ServerNodeSpec[];
+  nodes: NodeSpec[];
   protection: ProtectionSpec;
   /** Log level for CeresDB and CeresMeta. */
   logLevel: "debug" | "info" | "warn" | "error";

@@ -8,7 +8,7 @@
  * as much as the values (test/render checks them).
  */
 import * as TOML from "@iarna/toml";
-import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../model/types";
+import { ClusterSecrets, ClusterSpec, NodeSpec } from "../model/types";
 import { traitsOf } from "../model/versions";
 import { SERVER_PATHS, SERVER_TRACING } from "../model/paths";
 import {
@@ -147,7 +147,7 @@ export function diskCacheGb(dataDiskGb: number, walType: ClusterSpec["wal"]["typ
 
 export function renderCeresDbToml(
   spec: ClusterSpec,
-  node: ServerNodeSpec,
+  node: NodeSpec,
   secrets: ClusterSecrets,
   opts: RenderOptions = {},
 ): string {

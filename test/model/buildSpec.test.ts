@@ -28,7 +28,7 @@ describe("buildSpec on valid settings", () => {
     expect(spec.storage.endpoint).toBe("https://oss-cn-hangzhou-internal.aliyuncs.com");
     expect(spec.storage.prefix).toBe("ceresdb-prod");
     expect(spec.images.meta).toBe("docker.io/ceresdb/ceresmeta-server:v1.2.7");
-    expect(spec.images.server).toBe("docker.io/ceresdb/ceresdb-server:v1.2.7");
+    expect(spec.images.node).toBe("docker.io/ceresdb/ceresdb-server:v1.2.7");
     expect(spec.network.clientCidrs).toEqual(["10.10.0.0/16"]);
   });
 
