@@ -46,18 +46,15 @@ function nonEmpty(value: string | undefined, path: string): string {
 }
 
 function objectStore(spec: ClusterSpec, secrets: ClusterSecrets): TOML.JsonMap {
+  // Endpoint (with its scheme), bucket and prefix are guaranteed by the spec (validate/storage.ts).
   const s = spec.storage;
-  if (!/^https?:\/\//.test(s.endpoint)) {
-    // Without a scheme CeresDB silently talks plain HTTP to OSS (reference 2.8).
-    throw new RenderError("storage.endpoint", `"${s.endpoint}" must include the scheme (https://...)`);
-  }
   const store: TOML.JsonMap = {
     type: "Aliyun",
     key_id: nonEmpty(secrets.ossAccessKeyId, "secrets.ossAccessKeyId"),
     key_secret: nonEmpty(secrets.ossAccessKeySecret, "secrets.ossAccessKeySecret"),
     endpoint: s.endpoint,
-    bucket: nonEmpty(s.bucket, "storage.bucket"),
-    prefix: nonEmpty(s.prefix, "storage.prefix"),
+    bucket: s.bucket,
+    prefix: s.prefix,
   };
   // The values below are CeresDB's defaults, written out so the layout is visible in the file.
   if (traitsOf(spec.version).aliyunLayout === "nested") {
@@ -89,34 +86,23 @@ function wal(spec: ClusterSpec, secrets: ClusterSecrets): TOML.JsonMap {
       return {
         type: "Obkv",
         obkv: {
-          full_user_name: nonEmpty(w.fullUserName, "wal.fullUserName"),
-          param_url: nonEmpty(w.paramUrl, "wal.paramUrl"),
+          full_user_name: w.fullUserName,
+          param_url: w.paramUrl,
           password: nonEmpty(secrets.obkvPassword, "secrets.obkvPassword"),
           client: {
-            sys_user_name: nonEmpty(w.sysUserName, "wal.sysUserName"),
+            sys_user_name: w.sysUserName,
             sys_password: nonEmpty(secrets.obkvSysPassword, "secrets.obkvSysPassword"),
           },
         },
       };
     case "Kafka": {
-      if (w.brokers.length === 0) throw new RenderError("wal.brokers", "at least one Kafka broker is required");
-      w.brokers.forEach((b, i) => {
-        if (!/^[^\s:/]+:\d+$/.test(b)) throw new RenderError(`wal.brokers[${i}]`, `"${b}" must be host:port`);
-      });
-      if (!Number.isInteger(w.replicationFactor) || w.replicationFactor < 1 || w.replicationFactor > 32767) {
-        throw new RenderError("wal.replicationFactor", `${w.replicationFactor} must be a whole number from 1 to 32767 (an i16)`);
-      }
+      // Brokers (host:port, at least one, one only where the version takes a single one) and the
+      // replication factor are guaranteed by the spec (validate/wal.ts).
       // CeresDB's default create_replication_factor is 1 (components/message_queue/src/kafka/config.rs
       // at v1.2.2..v1.2.7): one lost broker would lose WAL data, so it is always written.
       const topic_management = { create_replication_factor: w.replicationFactor };
       const key = traitsOf(spec.version).kafkaBrokersKey;
       if (key === "boost_broker") {
-        if (w.brokers.length > 1) {
-          throw new RenderError(
-            "wal.brokers",
-            `${spec.version} accepts a single boost_broker; ${w.brokers.length} brokers given (use v1.2.4+)`,
-          );
-        }
         return { type: "Kafka", kafka: { client: { boost_broker: w.brokers[0] }, topic_management } };
       }
       return { type: "Kafka", kafka: { client: { boost_brokers: [...w.brokers] }, topic_management } };
@@ -161,11 +147,8 @@ export function renderCeresDbToml(
   const p = spec.ports;
   const members = orderedMetaMembers(spec, opts);
   const metaClient = assertPort(p.metaClient, "ports.metaClient");
+  // Cluster name and root path are the spec builder's constants (buildSpec.ts).
   const b = spec.bootstrap;
-  if (b.clusterName === "") throw new RenderError("bootstrap.clusterName", "must not be empty");
-  if (!b.storageRootPath.startsWith("/")) {
-    throw new RenderError("bootstrap.storageRootPath", `"${b.storageRootPath}" must start with "/"`);
-  }
 
   const server: TOML.JsonMap = {
     bind_addr: "0.0.0.0",

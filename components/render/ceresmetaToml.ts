@@ -45,23 +45,9 @@ export function renderCeresMetaToml(
   if (!self || self.memberName !== member.memberName || self.host.privateIp !== member.host.privateIp) {
     throw new RenderError("member", `${member.memberName} (index ${member.index}) is not a member of spec.meta`);
   }
+  // The bootstrap values (counts, topology only with a remote WAL, root path, token) are guaranteed
+  // by the spec (validate/topology.ts, validate/wal.ts, buildSpec.ts).
   const b = spec.bootstrap;
-  if (!b.storageRootPath.startsWith("/")) {
-    // CeresDB refuses an etcd root_path without a leading "/" and both sides must be equal.
-    throw new RenderError("bootstrap.storageRootPath", `"${b.storageRootPath}" must start with "/"`);
-  }
-  if (b.clusterName === "") throw new RenderError("bootstrap.clusterName", "must not be empty");
-  if (!Number.isInteger(b.nodeCount) || b.nodeCount < 1) {
-    throw new RenderError("bootstrap.nodeCount", `${b.nodeCount} must be a positive integer`);
-  }
-  if (!Number.isInteger(b.shardTotal) || b.shardTotal < 1) {
-    throw new RenderError("bootstrap.shardTotal", `${b.shardTotal} must be a positive integer`);
-  }
-  if (b.topology === "dynamic" && spec.wal.type === "RocksDB") {
-    // Reference 6.5: dynamic scheduling moves shards between nodes; a local WAL does not move.
-    throw new RenderError("bootstrap.topology", "dynamic topology needs a remote WAL (Obkv or Kafka)");
-  }
-  if (b.initialClusterToken === "") throw new RenderError("bootstrap.initialClusterToken", "must not be empty");
 
   const client = assertPort(spec.ports.metaClient, "ports.metaClient");
   const peer = assertPort(spec.ports.metaPeer, "ports.metaPeer");
