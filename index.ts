@@ -30,7 +30,7 @@ if (!built.ok) {
 for (const warning of built.warnings) pulumi.log.warn(warning);
 
 const { spec } = built;
-const cluster = new CeresDBCluster(spec.name, { spec, secrets: secretInputs(settings.secrets) });
+const cluster = new CeresDBCluster(spec.namePrefix, { spec, secrets: secretInputs(settings.secrets) });
 
 const outputs = cluster.outputs;
 export const environment = outputs.environment;

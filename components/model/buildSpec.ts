@@ -120,7 +120,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const spec = brandSpec({
     project: input.project,
     stack: input.stack,
-    name: namePrefix,
+    namePrefix,
     version,
     environment: environment!,
     region: region!,

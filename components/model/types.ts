@@ -226,8 +226,8 @@ export interface ClusterSpecData {
   /** Pulumi project and stack this spec was built for. */
   project: string;
   stack: string;
-  /** Prefix of every resource name and cloud-side name, e.g. `ceresdb-dev`. */
-  name: string;
+  /** Prefix of every resource name and cloud-side name, e.g. `ceresdb-dev` (`ceresdb:resourcePrefix`). */
+  namePrefix: string;
   version: CeresVersion;
   environment: EnvironmentClass;
   region: string;
