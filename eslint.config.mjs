@@ -11,4 +11,21 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  {
+    // A ClusterSpec comes from buildSpec only (components/model/types.ts): product code may neither
+    // brand data itself nor use the test-only path around validation.
+    files: ["**/*.ts"],
+    ignores: ["test/**", "components/model/buildSpec.ts", "components/model/specForTests.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["**/model/specForTests"], message: "test-only: product code gets a ClusterSpec from buildSpec" },
+            { group: ["**/model/types", "./types"], importNames: ["brandSpec"], message: "only buildSpec brands a ClusterSpec" },
+          ],
+        },
+      ],
+    },
+  },
 );

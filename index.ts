@@ -10,7 +10,7 @@ import { CeresDBCluster } from "./components/cluster/cluster";
 import { readStackSettings } from "./components/config/stackConfig";
 import { buildSpec } from "./components/model/buildSpec";
 import { InvalidSettingsError } from "./components/model/problems";
-import { SettingName } from "./components/model/settings";
+import { secretInputs, SettingName } from "./components/model/settings";
 
 const settings = readStackSettings();
 const built = buildSpec({
@@ -30,17 +30,7 @@ if (!built.ok) {
 for (const warning of built.warnings) pulumi.log.warn(warning);
 
 const { spec } = built;
-const s = settings.secrets;
-const cluster = new CeresDBCluster(spec.name, {
-  spec,
-  secrets: {
-    sshPrivateKey: s.sshPrivateKey!,
-    registryPassword: s.registryPassword,
-    ossAccessKeySecret: s.ossAccessKeySecret,
-    obkvPassword: s.obkvPassword,
-    obkvSysPassword: s.obkvSysPassword,
-  },
-});
+const cluster = new CeresDBCluster(spec.namePrefix, { spec, secrets: secretInputs(settings.secrets) });
 
 const outputs = cluster.outputs;
 export const environment = outputs.environment;

@@ -15,8 +15,27 @@
  * with the resolved inputs, so nothing is skipped for good.
  */
 
-export const ENVIRONMENTS = ["prod", "staging", "test"] as const;
-export type EnvironmentClass = (typeof ENVIRONMENTS)[number];
+import {
+  ALWAYS_TAGS,
+  BUCKET_NAME_PATTERN,
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_PORTS,
+  ENVIRONMENT_CLASSES,
+  EnvironmentClass,
+  isDurableEnvironment,
+  isEnvironmentClass,
+  OSS_LIST_ACTIONS as LIST_ACTIONS,
+  OSS_OBJECT_ACTIONS as GRANTED_OBJECT_ACTIONS,
+  OSS_TOLERATED_OBJECT_ACTIONS,
+  ROLE_TAG_VALUE,
+  SSH_PORT,
+  TAG,
+  TEST_TAGS,
+} from "../components/model/vocabulary";
+
+// The words are shared with the program and teardown (components/model/vocabulary.ts); the rules are the pack's own.
+export const ENVIRONMENTS = ENVIRONMENT_CLASSES;
+export type { EnvironmentClass };
 
 /** Stands for a value not known during a preview. */
 export const UNKNOWN: unique symbol = Symbol("unknown during preview");
@@ -95,11 +114,10 @@ export const T = {
   container: "docker:index/container:Container",
 } as const;
 
-export const REQUIRED_TAGS = ["managed-by", "stack", "environment"] as const;
-export const REQUIRED_TEST_TAGS = ["owner", "expires-at"] as const;
-export const DEFAULT_META_HTTP_PORT = 8080;
-export const DEFAULT_SERVER_HTTP_PORT = 5440;
-const SSH_PORT = 22;
+export const REQUIRED_TAGS = ALWAYS_TAGS;
+export const REQUIRED_TEST_TAGS = TEST_TAGS;
+export const DEFAULT_META_HTTP_PORT = DEFAULT_PORTS.metaHttp;
+export const DEFAULT_SERVER_HTTP_PORT = DEFAULT_PORTS.http;
 
 // --- helpers ---------------------------------------------------------------------------------
 
@@ -122,11 +140,11 @@ export function tagsOf(props: Plain): Record<string, string> | Unknown | undefin
 /** The environment class from the `environment` tag; prod when missing, unknown or invalid. */
 export function environmentOf(props: Plain): EnvironmentClass {
   const tags = tagsOf(props);
-  const env = tags && !isUnknown(tags) ? tags.environment : undefined;
-  return (ENVIRONMENTS as readonly string[]).includes(env ?? "") ? (env as EnvironmentClass) : "prod";
+  const env = tags && !isUnknown(tags) ? tags[TAG.environment] : undefined;
+  return isEnvironmentClass(env) ? env : DEFAULT_ENVIRONMENT;
 }
 
-const isDurable = (env: EnvironmentClass) => env === "prod" || env === "staging";
+const isDurable = isDurableEnvironment;
 
 /** 0.0.0.0/0, ::/0 and any other /0. */
 export function isWorldCidr(cidr: unknown): boolean {
@@ -203,7 +221,7 @@ export const noPublicSsh: ResourceRule = {
 
 function tagsHaveRole(r: RuleResource, role: string): boolean {
   const tags = tagsOf(r.props);
-  return tags !== undefined && !isUnknown(tags) && tags.role === role;
+  return tags !== undefined && !isUnknown(tags) && tags[TAG.role] === role;
 }
 
 /** The strictest environment class any resource of the stack is tagged with; prod if none is. */
@@ -212,7 +230,7 @@ export function stackEnvironment(resources: RuleResource[]): EnvironmentClass {
     resources.map((r) => tagsOf(r.props)).flatMap((t) => (t && !isUnknown(t) && t.environment ? [t.environment] : [])),
   );
   for (const env of ENVIRONMENTS) if (envs.has(env)) return env;
-  return "prod";
+  return DEFAULT_ENVIRONMENT;
 }
 
 /** The resources a property refers to: by property dependency (URN) or by ID. */
@@ -268,7 +286,7 @@ export const metaPortsRestricted: StackRule = {
     const httpPort = config.metaHttpPort ?? DEFAULT_META_HTTP_PORT;
     const admin = config.adminCidrs;
     const groups = resources.filter((r) => r.type === T.securityGroup);
-    const meta = roleGroupUrns(resources, groups, "meta");
+    const meta = roleGroupUrns(resources, groups, ROLE_TAG_VALUE.meta);
     const fallbackEnv = stackEnvironment(resources);
     const out: Violation[] = [];
     for (const { rule, p, ports, cidrs } of knownIngressRules(resources)) {
@@ -326,7 +344,7 @@ export const serverHttpRestricted: StackRule = {
     const httpPort = config.serverHttpPort ?? DEFAULT_SERVER_HTTP_PORT;
     const allowed = config.adminCidrs ? [...config.adminCidrs, ...(config.monitoringCidrs ?? [])] : undefined;
     const groups = resources.filter((r) => r.type === T.securityGroup);
-    const server = roleGroupUrns(resources, groups, "server");
+    const server = roleGroupUrns(resources, groups, ROLE_TAG_VALUE.node);
     const out: Violation[] = [];
     for (const { rule, ports, cidrs } of knownIngressRules(resources)) {
       if (!covers(ports, httpPort)) continue;
@@ -439,20 +457,16 @@ export const diskEncryption: ResourceRule = {
 
 // --- 4. credentials ---------------------------------------------------------------------------
 
-/** Object-level OSS actions a data user may hold (read, write, delete, multipart). */
-export const OSS_OBJECT_ACTIONS = new Set([
-  "oss:GetObject",
-  "oss:GetObjectMeta",
-  "oss:PutObject",
-  "oss:DeleteObject",
-  "oss:AbortMultipartUpload",
-  "oss:ListParts",
-]);
+/**
+ * Object-level OSS actions a data user may hold (read, write, delete, multipart): what the program
+ * grants, and the read-only extra the vocabulary documents (OSS_TOLERATED_OBJECT_ACTIONS).
+ */
+export const OSS_OBJECT_ACTIONS: ReadonlySet<string> = new Set([...GRANTED_OBJECT_ACTIONS, ...OSS_TOLERATED_OBJECT_ACTIONS]);
 /** Bucket-level listing, allowed only with an oss:Prefix condition. */
-export const OSS_LIST_ACTIONS = new Set(["oss:ListObjects", "oss:ListMultipartUploads"]);
+export const OSS_LIST_ACTIONS: ReadonlySet<string> = new Set(LIST_ACTIONS);
 
 const ARN_HEAD = String.raw`^acs:oss:(?:\*|[a-z0-9-]*):(?:\*|\d*):`;
-const BUCKET = String.raw`([a-z0-9][a-z0-9-]{1,61}[a-z0-9])`;
+const BUCKET = `(${BUCKET_NAME_PATTERN})`;
 const OBJECT_ARN = new RegExp(`${ARN_HEAD}${BUCKET}/([^*?]+)/\\*$`);
 const BUCKET_ARN = new RegExp(`${ARN_HEAD}${BUCKET}$`);
 const LIST_PREFIX = /^([^*?]+)\/\*?$/;
@@ -630,7 +644,7 @@ export const metaDeleteBeforeReplace: ResourceRule = {
   description: "ECS instances tagged role=meta are deleteBeforeReplace (their fixed private IP must be free for the replacement).",
   appliesTo: (type) => type === T.instance,
   check(r) {
-    if (!tagsHaveRole(r, "meta") || r.opts.deleteBeforeReplace === true) return [];
+    if (!tagsHaveRole(r, ROLE_TAG_VALUE.meta) || r.opts.deleteBeforeReplace === true) return [];
     return [`${r.name}: meta host without deleteBeforeReplace; its replacement could not take the fixed private IP`];
   },
 };

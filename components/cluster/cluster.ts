@@ -5,24 +5,18 @@ import { BootstrapLock } from "./bootstrapLock";
 import { MetaMember } from "../meta/metaMember";
 import { Network } from "../network/network";
 import { ServerNode } from "../server/serverNode";
+import { SecretInputs } from "../model/settings";
 import { ClusterSecrets, ClusterSpec } from "../model/types";
 import { Storage } from "../storage/storage";
 import { faultTolerance } from "../topology/addressing";
 import { traitsOf } from "../model/versions";
 
-/** Secret stack settings, as the stack config returns them (secret Outputs). */
-export interface ClusterSecretInputs {
-  /** `ceresdb:sshPrivateKey`. Required. */
-  sshPrivateKey: pulumi.Output<string>;
-  /** `ceresdb:registryPassword`. Default: none (anonymous pulls). */
-  registryPassword?: pulumi.Output<string>;
-  /** `ceresdb:ossAccessKeySecret`. Default: none (a RAM user is created). */
-  ossAccessKeySecret?: pulumi.Output<string>;
-  /** `ceresdb:obkvPassword`. Required for the Obkv WAL only. */
-  obkvPassword?: pulumi.Output<string>;
-  /** `ceresdb:obkvSysPassword`. Required for the Obkv WAL only. */
-  obkvSysPassword?: pulumi.Output<string>;
-}
+/**
+ * Secret stack settings, as the stack config returns them (secret Outputs): one field per
+ * `secret: true` setting of components/model/settings.ts, required unless it is `usedOnlyWith`
+ * another setting (its description there says when it is needed and what it defaults to).
+ */
+export type ClusterSecretInputs = SecretInputs<pulumi.Output<string>>;
 
 export interface CeresDBClusterArgs {
   /** The validated cluster spec (see components/model/buildSpec.ts). */

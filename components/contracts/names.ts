@@ -117,7 +117,7 @@ export function derivedNames(n: NameInputs): DerivedName[] {
 export function nameInputsOf(spec: {
   project: string;
   stack: string;
-  name: string;
+  namePrefix: string;
   access: { keyPairName: string };
   storage: { bucket: string; prefix: string; createBucket: boolean; useSuppliedKey: boolean };
   network: { vpcId?: string; zones: readonly { zoneId: string; vswitchId?: string }[]; createNatGateway: boolean };
@@ -127,7 +127,7 @@ export function nameInputsOf(spec: {
   return {
     project: spec.project,
     stack: spec.stack,
-    prefix: spec.name,
+    prefix: spec.namePrefix,
     keyPairName: spec.access.keyPairName,
     bucket: spec.storage.bucket,
     bucketPrefix: spec.storage.prefix,

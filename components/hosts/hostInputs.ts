@@ -12,7 +12,7 @@ export const REPLACE_REQUESTED_TAG = "ceresdb-replace-requested";
  * lock compares them between deployments (components/hosts/hostLock.ts).
  */
 export function instanceSpecInputs(spec: ClusterSpec, host: HostSpec) {
-  const { instanceName, hostName } = hostResourceNames(spec.name, host.name);
+  const { instanceName, hostName } = hostResourceNames(spec.namePrefix, host.name);
   return {
     instanceName,
     hostName,
@@ -37,7 +37,7 @@ export function instanceSpecInputs(spec: ClusterSpec, host: HostSpec) {
 /** The data disk inputs that follow from the spec alone. */
 export function dataDiskSpecInputs(spec: ClusterSpec, host: HostSpec) {
   return {
-    diskName: hostResourceNames(spec.name, host.name).diskName,
+    diskName: hostResourceNames(spec.namePrefix, host.name).diskName,
     zoneId: host.zoneId,
     category: host.dataDisk.category,
     size: host.dataDisk.sizeGb,

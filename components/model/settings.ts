@@ -2,9 +2,12 @@
  * Every stack setting, declared once: its type, default and description.
  *
  * The same table drives reading (components/config/stackConfig.ts), defaults and validation
- * (buildSpec.ts), and is checked against the `config:` block of Pulumi.yaml and the README's
+ * (buildSpec.ts and validate/*.ts read each setting's `choices`, `min`, `max` and `odd` from here), and is checked against the `config:` block of Pulumi.yaml and the README's
  * settings reference by test/model/settingsDocs.test.ts, so the three can never drift apart.
  */
+
+import { DEFAULT_VERSION, SUPPORTED_VERSIONS } from "./versions";
+import { DEFAULT_ENVIRONMENT, DEFAULT_PORTS, ENVIRONMENT_CLASSES } from "./vocabulary";
 
 export type SettingType = "string" | "integer" | "boolean" | "array" | "object";
 
@@ -31,35 +34,48 @@ export interface SettingDecl {
    * test/pulumi-cli/stackConfig.ts sets through the real CLI and builds.
    */
   example?: string | number | boolean | readonly (string | number)[] | Readonly<Record<string, string | number>> | { readonly file: string };
+  /** The only values a string setting takes; validation refuses others and names these. */
+  choices?: readonly string[];
+  /** Smallest and largest value of an integer setting (validation refuses others). */
+  min?: number;
+  max?: number;
+  /** The integer must be odd; the text says why (quoted in the refusal). */
+  odd?: string;
   description: string;
 }
+
+/** `a, b or c`: how descriptions and refusals list choices. */
+export function orList(items: readonly (string | number)[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+}
+
+// Choices referenced by a setting's description as well as its declaration.
+const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+const TOPOLOGIES = ["static", "dynamic"] as const;
+const WAL_TYPES = ["RocksDB", "Obkv", "Kafka"] as const;
+const DATA_DISK_CATEGORIES = ["cloud_essd", "cloud_ssd", "cloud_efficiency"] as const;
+const META_COUNT = { min: 1, max: 7 } as const;
+const NODE_COUNT = { min: 1, max: 500 } as const;
 
 /** Project name = settings namespace. */
 export const NAMESPACE = "ceresdb";
 
-export const DEFAULT_PORTS = {
-  grpc: 8831,
-  http: 5440,
-  mysql: 3307,
-  postgresql: 5433,
-  metaClient: 2379,
-  metaPeer: 2380,
-  metaHttp: 8080,
-} as const;
 
 export const SETTINGS = {
   // --- Cluster ---------------------------------------------------------------------------
   version: {
     type: "string",
-    default: "v1.2.7",
-    example: "v1.2.7",
-    description: "CeresDB and CeresMeta release tag (the two always run the same tag). Supported: v1.2.2, v1.2.4, v1.2.5, v1.2.6, v1.2.7.",
+    default: DEFAULT_VERSION,
+    choices: SUPPORTED_VERSIONS,
+    example: DEFAULT_VERSION,
+    description: `CeresDB and CeresMeta release tag (the two always run the same tag). Supported: ${SUPPORTED_VERSIONS.join(", ")}.`,
   },
   environment: {
     type: "string",
-    default: "prod",
+    default: DEFAULT_ENVIRONMENT,
+    choices: ENVIRONMENT_CLASSES,
     example: "test",
-    description: "Environment class: prod, staging or test. Decides protection, teardown and network strictness. Defaults to prod, the safest.",
+    description: `Environment class: ${orList(ENVIRONMENT_CLASSES)}. Decides protection, teardown and network strictness. Defaults to ${DEFAULT_ENVIRONMENT}, the safest.`,
   },
   owner: {
     type: "string",
@@ -85,37 +101,46 @@ export const SETTINGS = {
   logLevel: {
     type: "string",
     default: "info",
+    choices: LOG_LEVELS,
     example: "info",
-    description: "Log level of CeresDB and CeresMeta: debug, info, warn or error.",
+    description: `Log level of CeresDB and CeresMeta: ${orList(LOG_LEVELS)}.`,
   },
   // --- Topology --------------------------------------------------------------------------
   metaCount: {
     type: "integer",
     default: 3,
+    ...META_COUNT,
+    odd: "an even member count adds no fault tolerance",
     example: 3,
-    description: "Number of CeresMeta members (embedded etcd): an odd number from 1 to 7; 1 is a standalone dev meta and is refused in prod.",
+    description: `Number of CeresMeta members (embedded etcd): an odd number from ${META_COUNT.min} to ${META_COUNT.max}; 1 is a standalone dev meta and is refused in prod.`,
   },
   nodeCount: {
     type: "integer",
     default: 3,
+    ...NODE_COUNT,
     example: 3,
-    description: "Number of CeresDB server nodes (1 to 500).",
+    description: `Number of CeresDB server nodes (${NODE_COUNT.min} to ${NODE_COUNT.max}).`,
   },
   topology: {
     type: "string",
     default: "static",
+    choices: TOPOLOGIES,
     example: "dynamic",
     description: "CeresMeta topology: static, or dynamic (shard failover and rebalancing; needs the Obkv or Kafka WAL).",
   },
   bootstrapNodeCount: {
     type: "integer",
     default: 0,
+    min: 0,
+    max: NODE_COUNT.max,
     example: 3,
     description: "default-cluster-node-count CeresMeta creates the cluster with; 0 means nodeCount. CeresMeta reads it only at first start: to grow a dynamic cluster, pin it to the creation value, then raise nodeCount.",
   },
   shardTotal: {
     type: "integer",
     default: 8,
+    min: 1,
+    max: 4096,
     example: 16,
     description: "Total shards of the cluster, fixed when the cluster is first created; at least nodeCount.",
   },
@@ -254,26 +279,33 @@ export const SETTINGS = {
   systemDiskSizeGb: {
     type: "integer",
     default: 40,
+    min: 20,
+    max: 500,
     example: 40,
     description: "System disk size (GiB) of every host.",
   },
   metaDataDiskSizeGb: {
     type: "integer",
     default: 40,
+    min: 20,
+    max: 32768,
     example: 40,
     description: "Data disk size (GiB) of each CeresMeta host (etcd data and WAL).",
   },
   nodeDataDiskSizeGb: {
     type: "integer",
     default: 100,
+    min: 20,
+    max: 32768,
     example: 200,
     description: "Data disk size (GiB) of each CeresDB host: RocksDB WAL (max(20, 30%)), logs (10), a tenth kept free, and the SST disk cache in the rest (none if under 1 GiB).",
   },
   dataDiskCategory: {
     type: "string",
     default: "cloud_essd",
+    choices: DATA_DISK_CATEGORIES,
     example: "cloud_essd",
-    description: "Category of every data disk: cloud_essd, cloud_ssd or cloud_efficiency (etcd needs SSD; prod refuses cloud_efficiency).",
+    description: `Category of every data disk: ${orList(DATA_DISK_CATEGORIES)} (etcd needs SSD; prod refuses cloud_efficiency).`,
   },
   // --- Images ----------------------------------------------------------------------------
   imageRegistry: {
@@ -335,6 +367,7 @@ export const SETTINGS = {
   walType: {
     type: "string",
     default: "RocksDB",
+    choices: WAL_TYPES,
     example: "Kafka",
     description: "WAL implementation: RocksDB (local disk), Obkv (OceanBase KV) or Kafka.",
   },
@@ -378,6 +411,8 @@ export const SETTINGS = {
   kafkaReplicationFactor: {
     type: "integer",
     default: 0,
+    min: 0,
+    max: 32767, // an i16 in CeresDB
     example: 3,
     description: "Replication factor of the WAL topics CeresDB creates in Kafka (topic_management.create_replication_factor; CeresDB's own default is 1, so one lost broker loses WAL data). 0: min(3, number of kafkaBrokers). Prod needs at least 3, staging at least 2.",
   },
@@ -386,6 +421,31 @@ export const SETTINGS = {
 export type SettingName = keyof typeof SETTINGS;
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** The settings declared `secret: true`. */
+export type SecretSettingName = { [K in SettingName]: (typeof SETTINGS)[K] extends { secret: true } ? K : never }[SettingName];
+/** Secrets the program always needs; the others (`usedOnlyWith`) only with another setting. */
+export type AlwaysSecretName = { [K in SecretSettingName]: (typeof SETTINGS)[K] extends { usedOnlyWith: string } ? never : K }[SecretSettingName];
+
+/** The secret settings' values, typed from the table: the ones always needed required, the others optional. */
+export type SecretInputs<T> = { [K in AlwaysSecretName]: T } & { [K in Exclude<SecretSettingName, AlwaysSecretName>]?: T };
+
+export const SECRET_SETTING_NAMES = SETTING_NAMES.filter((n) => (SETTINGS[n] as SettingDecl).secret === true) as SecretSettingName[];
+
+/**
+ * The secret inputs out of everything the stack config holds. Only called after buildSpec
+ * accepted the settings, which refuses a missing always-needed secret, so a missing one here is
+ * a program error.
+ */
+export function secretInputs<T>(secrets: Partial<Record<SettingName, T>>): SecretInputs<T> {
+  const out: Partial<Record<SecretSettingName, T>> = {};
+  for (const n of SECRET_SETTING_NAMES) {
+    const v = secrets[n];
+    if (v !== undefined) out[n] = v;
+    else if ((SETTINGS[n] as SettingDecl).usedOnlyWith === undefined) throw new Error(`${qualified(n)} is not set (buildSpec should have refused this)`);
+  }
+  return out as SecretInputs<T>;
+}
 
 /** `ceresdb:metaCount`: the name users type and errors quote. */
 export function qualified(name: SettingName): string {

@@ -9,17 +9,24 @@
  * `ClusterSecrets` so the spec can be rendered, compared and snapshotted freely.
  */
 
-/** Environment class: decides protection, teardown and network strictness. */
-export type EnvironmentClass = "prod" | "staging" | "test";
+import type { SecretInputs, SETTINGS } from "./settings";
+import type { CeresVersion } from "./versions";
+import type { EnvironmentClass } from "./vocabulary";
 
-/** WAL implementations CeresDB supports (`[analytic.wal] type`). Case matters to CeresDB. */
-export type WalType = "RocksDB" | "Obkv" | "Kafka";
+/** Environment class: decides protection, teardown and network strictness (components/model/vocabulary.ts). */
+export type { EnvironmentClass };
 
-/** CeresMeta topology (`topology-type`). `dynamic` needs remote WAL and storage. */
-export type TopologyType = "static" | "dynamic";
+/** WAL implementations CeresDB supports (`[analytic.wal] type`), the choices of `ceresdb:walType`. Case matters to CeresDB. */
+export type WalType = (typeof SETTINGS.walType.choices)[number];
 
-/** A CeresDB/CeresMeta release tag; the two always run the same tag. */
-export type CeresVersion = "v1.2.2" | "v1.2.4" | "v1.2.5" | "v1.2.6" | "v1.2.7";
+/** CeresMeta topology (`topology-type`), the choices of `ceresdb:topology`. `dynamic` needs remote WAL and storage. */
+export type TopologyType = (typeof SETTINGS.topology.choices)[number];
+
+/** Log levels of CeresDB and CeresMeta, the choices of `ceresdb:logLevel`. */
+export type LogLevel = (typeof SETTINGS.logLevel.choices)[number];
+
+/** A CeresDB/CeresMeta release tag (components/model/versions.ts, the version-traits table). */
+export type { CeresVersion };
 
 export interface PortSpec {
   /** CeresDB gRPC (`server.grpc_port`), part of each node's identity. */
@@ -122,7 +129,8 @@ export interface MetaMemberSpec {
   initialClusterState: "new" | "existing";
 }
 
-export interface ServerNodeSpec {
+/** One CeresDB node (the `node` role, components/model/vocabulary.ts). */
+export interface NodeSpec {
   /** 0-based node index. */
   index: number;
   host: HostSpec;
@@ -177,8 +185,8 @@ export interface BootstrapSpec {
 export interface ImageSpec {
   /** Full image reference of CeresMeta, e.g. `docker.io/ceresdb/ceresmeta-server:v1.2.7`. */
   meta: string;
-  /** Full image reference of CeresDB, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
-  server: string;
+  /** Full image reference of CeresDB (the node role), e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
+  node: string;
   /** Registry host for authentication, e.g. `registry.cn-hangzhou.aliyuncs.com`. */
   registry: string;
   /** Registry user; the password is the secret `ceresdb:registryPassword`. */
@@ -197,12 +205,29 @@ export interface ProtectionSpec {
   forceDestroyBucket: boolean;
 }
 
-export interface ClusterSpec {
+/** Marks a ClusterSpec as built by buildSpec; exists only in the type system. */
+declare const builtBySpecBuilder: unique symbol;
+
+/**
+ * The validated cluster spec, as only buildSpec (components/model/buildSpec.ts) produces it: the
+ * brand says the data passed every check, so renderers and components rely on it and do not
+ * check again. A hand-written object literal is not a ClusterSpec; tests that need one go through
+ * buildSpec or through `specForTests` (components/model/specForTests.ts, test-only).
+ */
+export type ClusterSpec = ClusterSpecData & { readonly [builtBySpecBuilder]: true };
+
+/** Brands checked data; called by buildSpec (and specForTests) only. */
+export function brandSpec(data: ClusterSpecData): ClusterSpec {
+  return data as ClusterSpec;
+}
+
+/** The plain data of a ClusterSpec. */
+export interface ClusterSpecData {
   /** Pulumi project and stack this spec was built for. */
   project: string;
   stack: string;
-  /** Prefix of every resource name and cloud-side name, e.g. `ceresdb-dev`. */
-  name: string;
+  /** Prefix of every resource name and cloud-side name, e.g. `ceresdb-dev` (`ceresdb:resourcePrefix`). */
+  namePrefix: string;
   version: CeresVersion;
   environment: EnvironmentClass;
   region: string;
@@ -216,19 +241,18 @@ export interface ClusterSpec {
   wal: WalSpec;
   bootstrap: BootstrapSpec;
   meta: MetaMemberSpec[];
-  nodes: ServerNodeSpec[];
+  nodes: NodeSpec[];
   protection: ProtectionSpec;
   /** Log level for CeresDB and CeresMeta. */
-  logLevel: "debug" | "info" | "warn" | "error";
+  logLevel: LogLevel;
 }
 
 /**
  * Secret values, resolved. Renderers take them as plain strings; components obtain them inside
  * an `apply` so everything rendered from them stays a secret Output.
  */
-export interface ClusterSecrets {
+export type ClusterSecrets = {
+  /** The OSS key pair of the nodes: the per-stack RAM user's, or `ceresdb:ossAccessKeyId` and its secret. */
   ossAccessKeyId: string;
   ossAccessKeySecret: string;
-  obkvPassword?: string;
-  obkvSysPassword?: string;
-}
+} & Pick<SecretInputs<string>, "obkvPassword" | "obkvSysPassword">;

@@ -1,9 +1,8 @@
-import { CeresVersion } from "./types";
-
 /**
  * What differs between the CeresDB/CeresMeta releases we render for. Every entry comes from
  * ../shared/reference/ceresdb-config.md (sections 1.3, 2.8, 2.9, 2.11); a version missing here is
- * refused by validation rather than rendered with guessed keys.
+ * refused by validation rather than rendered with guessed keys. This table is the version list:
+ * the CeresVersion type, the `ceresdb:version` choices, its default and its description derive from it.
  */
 export interface VersionTraits {
   /** CeresMeta HTTP port key: renamed from `default-http-port` to `http-port` in v1.2.7. */
@@ -37,17 +36,22 @@ const v127: VersionTraits = {
   metaMemberApi: true,
 };
 
-export const VERSION_TRAITS: Readonly<Record<CeresVersion, VersionTraits>> = {
+/** Oldest first. */
+export const VERSION_TRAITS = {
   "v1.2.2": v122,
   "v1.2.4": v124,
   "v1.2.5": v124,
   "v1.2.6": v126,
   "v1.2.7": v127,
-};
+} as const satisfies Readonly<Record<string, VersionTraits>>;
+
+/** A CeresDB/CeresMeta release tag; the two always run the same tag. */
+export type CeresVersion = keyof typeof VERSION_TRAITS;
 
 export const SUPPORTED_VERSIONS = Object.keys(VERSION_TRAITS) as CeresVersion[];
 
-export const DEFAULT_VERSION: CeresVersion = "v1.2.7";
+/** The newest release in the table: the default of `ceresdb:version`. */
+export const DEFAULT_VERSION: CeresVersion = SUPPORTED_VERSIONS[SUPPORTED_VERSIONS.length - 1];
 
 export function isSupportedVersion(v: string): v is CeresVersion {
   return Object.prototype.hasOwnProperty.call(VERSION_TRAITS, v);

@@ -32,7 +32,7 @@ export class Network extends pulumi.ComponentResource {
 
     this.vpcId = net.vpcId
       ? pulumi.output(net.vpcId)
-      : new alicloud.vpc.Network(`${name}-vpc`, { vpcName: spec.name, cidrBlock: net.vpcCidr, tags }, { parent: this }).id;
+      : new alicloud.vpc.Network(`${name}-vpc`, { vpcName: spec.namePrefix, cidrBlock: net.vpcCidr, tags }, { parent: this }).id;
 
     this.vswitchIds = {};
     for (const zone of net.zones) {
@@ -40,7 +40,7 @@ export class Network extends pulumi.ComponentResource {
         ? pulumi.output(zone.vswitchId)
         : new alicloud.vpc.Switch(
             `${name}-${zone.zoneId}`,
-            { vswitchName: `${spec.name}-${zone.zoneId}`, vpcId: this.vpcId, zoneId: zone.zoneId, cidrBlock: zone.cidr, tags },
+            { vswitchName: `${spec.namePrefix}-${zone.zoneId}`, vpcId: this.vpcId, zoneId: zone.zoneId, cidrBlock: zone.cidr, tags },
             { parent: this },
           ).id;
     }
@@ -50,7 +50,7 @@ export class Network extends pulumi.ComponentResource {
       groups[role] = new alicloud.ecs.SecurityGroup(
         `${name}-${role}`,
         {
-          securityGroupName: `${spec.name}-${role}`,
+          securityGroupName: `${spec.namePrefix}-${role}`,
           description: `ceresdb-cluster ${spec.stack}: ${role} hosts`,
           vpcId: this.vpcId,
           // Nothing is allowed in unless a rule below says so, not even from the same group.
@@ -91,7 +91,7 @@ export class Network extends pulumi.ComponentResource {
     const nat = new alicloud.vpc.NatGateway(
       `${name}-nat`,
       {
-        natGatewayName: `${spec.name}-nat`,
+        natGatewayName: `${spec.namePrefix}-nat`,
         vpcId: this.vpcId,
         vswitchId: this.vswitchIds[firstZone],
         natType: "Enhanced",
@@ -103,7 +103,7 @@ export class Network extends pulumi.ComponentResource {
     );
     const eip = new alicloud.ecs.EipAddress(
       `${name}-nat-eip`,
-      { addressName: `${spec.name}-nat`, internetChargeType: "PayByTraffic", bandwidth: "100", paymentType: "PayAsYouGo", tags },
+      { addressName: `${spec.namePrefix}-nat`, internetChargeType: "PayByTraffic", bandwidth: "100", paymentType: "PayAsYouGo", tags },
       { parent: this },
     );
     const association = new alicloud.ecs.EipAssociation(
@@ -117,7 +117,7 @@ export class Network extends pulumi.ComponentResource {
       (zone) =>
         new alicloud.vpc.SnatEntry(
           `${name}-snat-${zone.zoneId}`,
-          { snatTableId, sourceVswitchId: this.vswitchIds[zone.zoneId], snatIp: eip.ipAddress, snatEntryName: `${spec.name}-${zone.zoneId}` },
+          { snatTableId, sourceVswitchId: this.vswitchIds[zone.zoneId], snatIp: eip.ipAddress, snatEntryName: `${spec.namePrefix}-${zone.zoneId}` },
           { parent: this, dependsOn: [association] },
         ),
     );

@@ -7,12 +7,12 @@ import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { renderCeresDbToml } from "../render/ceresdbToml";
 import { DockerService } from "../runtime/dockerService";
 import { SERVER_PATHS } from "../model/paths";
-import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../model/types";
+import { ClusterSecrets, ClusterSpec, NodeSpec } from "../model/types";
 import { traitsOf } from "../model/versions";
 
 export interface ServerNodeArgs {
   spec: ClusterSpec;
-  node: ServerNodeSpec;
+  node: NodeSpec;
   infra: HostInfra;
   /** Secret values the config needs (OSS key, OBKV passwords), as one secret Output. */
   secrets: pulumi.Output<ClusterSecrets>;
@@ -48,7 +48,7 @@ export class ServerNode extends pulumi.ComponentResource {
       `${name}-ceresdb`,
       {
         host: this.host,
-        image: spec.images.server,
+        image: spec.images.node,
         containerName: "ceresdb",
         config: { path: SERVER_PATHS.configInContainer, content },
         dataOnHost: SERVER_PATHS.dataOnHost,

@@ -4,14 +4,7 @@
  * pack and tests can check it.
  */
 
-/** Object actions CeresDB's object store performs: get/head, put (incl. multipart), delete. */
-export const OSS_OBJECT_ACTIONS = [
-  "oss:GetObject",
-  "oss:PutObject",
-  "oss:DeleteObject",
-  "oss:AbortMultipartUpload",
-  "oss:ListParts",
-] as const;
+import { OSS_LIST_ACTIONS, OSS_OBJECT_ACTIONS } from "../model/vocabulary";
 
 export interface PolicyDocument {
   Version: "1";
@@ -30,7 +23,7 @@ export function ossPolicyDocument(bucket: string, prefix: string): PolicyDocumen
       { Effect: "Allow", Action: [...OSS_OBJECT_ACTIONS], Resource: [`acs:oss:*:*:${bucket}/${prefix}/*`] },
       {
         Effect: "Allow",
-        Action: ["oss:ListObjects", "oss:ListMultipartUploads"],
+        Action: [...OSS_LIST_ACTIONS],
         Resource: [`acs:oss:*:*:${bucket}`],
         Condition: { StringLike: { "oss:Prefix": [`${prefix}/*`] } },
       },

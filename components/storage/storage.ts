@@ -60,15 +60,15 @@ export class Storage extends pulumi.ComponentResource {
     } else {
       const user = new alicloud.ram.User(
         `${name}-oss-user`,
-        { name: `${spec.name}-oss`, comments: ramUserComments(spec.project, spec.stack, st.bucket, st.prefix), tags: spec.tags },
+        { name: `${spec.namePrefix}-oss`, comments: ramUserComments(spec.project, spec.stack, st.bucket, st.prefix), tags: spec.tags },
         { parent: this },
       );
       const policy = new alicloud.ram.Policy(
         `${name}-oss-policy`,
         {
-          policyName: `${spec.name}-oss`,
+          policyName: `${spec.namePrefix}-oss`,
           policyDocument: JSON.stringify(ossPolicyDocument(st.bucket, st.prefix)),
-          description: `Object access to oss://${st.bucket}/${st.prefix}/ for ${spec.name}`,
+          description: `Object access to oss://${st.bucket}/${st.prefix}/ for ${spec.namePrefix}`,
           // A policy keeps at most 5 versions and every document change makes one; without this
           // the sixth change fails (terraform-provider-alicloud v1.294.x,
           // alicloud/resource_alicloud_ram_policy.go: `rotate_strategy` is sent as RotateStrategy

@@ -24,11 +24,11 @@ describe("buildSpec on valid settings", () => {
       storageRootPath: "/ceresdb",
     });
     expect(spec.ports).toEqual({ grpc: 8831, http: 5440, mysql: 3307, postgresql: 5433, metaClient: 2379, metaPeer: 2380, metaHttp: 8080 });
-    expect(spec.name).toBe("ceresdb-prod");
+    expect(spec.namePrefix).toBe("ceresdb-prod");
     expect(spec.storage.endpoint).toBe("https://oss-cn-hangzhou-internal.aliyuncs.com");
     expect(spec.storage.prefix).toBe("ceresdb-prod");
     expect(spec.images.meta).toBe("docker.io/ceresdb/ceresmeta-server:v1.2.7");
-    expect(spec.images.server).toBe("docker.io/ceresdb/ceresdb-server:v1.2.7");
+    expect(spec.images.node).toBe("docker.io/ceresdb/ceresdb-server:v1.2.7");
     expect(spec.network.clientCidrs).toEqual(["10.10.0.0/16"]);
   });
 

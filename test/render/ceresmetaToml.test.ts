@@ -189,13 +189,6 @@ describe("CeresMeta TOML: refusals", () => {
     expect(() => renderCeresMetaToml(rocksdbStatic, foreign)).toThrow(/not a member/);
   });
 
-  test("dynamic topology with a RocksDB WAL is refused", () => {
-    const spec: ClusterSpec = { ...rocksdbStatic, bootstrap: { ...rocksdbStatic.bootstrap, topology: "dynamic" } };
-    expect(() => renderCeresMetaToml(spec, spec.meta[0])).toThrow(/remote WAL/);
-  });
-
-  test("root path without a leading slash is refused", () => {
-    const spec: ClusterSpec = { ...rocksdbStatic, bootstrap: { ...rocksdbStatic.bootstrap, storageRootPath: "ceresdb" } };
-    expect(() => renderCeresMetaToml(spec, spec.meta[0])).toThrow(/must start with "\/"/);
-  });
+  // Dynamic topology with a RocksDB WAL and a root path without a leading slash cannot be in a
+  // spec (validate/wal.ts, buildSpec.ts), asserted in test/model/specGuarantees.test.ts.
 });

@@ -30,7 +30,7 @@ interface Rendered {
   names: string[];
 }
 
-const stackName = (spec: ClusterSpec) => `${spec.project}/${spec.stack} (${spec.name})`;
+const stackName = (spec: ClusterSpec) => `${spec.project}/${spec.stack} (${spec.namePrefix})`;
 
 function metaFile(fixture: string, spec: ClusterSpec, i: number): Rendered {
   const m = spec.meta[i];

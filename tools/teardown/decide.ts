@@ -11,17 +11,20 @@
  * When both are present and disagree, the stack is skipped: a teardown tool must never guess.
  */
 
+import { DEFAULT_ENVIRONMENT, DURABLE_ENVIRONMENTS, ENVIRONMENT_CLASSES, EnvironmentClass } from "../../components/model/vocabulary";
+
 /** Config / tag key names (namespace `ceresdb:`), as decided by the team. */
 export const ENVIRONMENT_KEY = "ceresdb:environment";
 export const EXPIRES_AT_KEY = "ceresdb:expiresAt";
 export const OWNER_KEY = "ceresdb:owner";
 
-export type Environment = "prod" | "staging" | "test";
-export const ENVIRONMENTS: readonly Environment[] = ["prod", "staging", "test"];
+/** The classes are the program's and the policy pack's (components/model/vocabulary.ts). */
+export type Environment = EnvironmentClass;
+export const ENVIRONMENTS: readonly Environment[] = ENVIRONMENT_CLASSES;
 /** The environment of a stack whose `ceresdb:environment` is unset: the safe default. */
-export const DEFAULT_ENVIRONMENT: Environment = "prod";
-/** Environments that teardown refuses whatever the mode. */
-export const PROTECTED_ENVIRONMENTS: readonly Environment[] = ["prod", "staging"];
+export { DEFAULT_ENVIRONMENT };
+/** Environments that teardown refuses whatever the mode: the durable ones. */
+export const PROTECTED_ENVIRONMENTS: readonly Environment[] = DURABLE_ENVIRONMENTS;
 
 /** How the stack was selected: every stack (`--expired`) or one named stack (`--stack NAME`). */
 export type TeardownMode = "expired" | "named";
