@@ -27,6 +27,8 @@ export interface TimelineStep extends Step {
   /** The CeresMeta member or CeresDB node whose component holds this resource. */
   member?: string;
   role?: "meta" | "server";
+  /** The delete of the old copy of a resource replaced create-before-delete: its successor already runs. */
+  oldCopy?: boolean;
 }
 
 export interface GraphIndex {
@@ -121,6 +123,7 @@ export function buildSteps(
         seconds: table.seconds(r.type, r.name, r.custom, "delete"),
         deps: [],
         phase: "delete",
+        oldCopy: true,
         ...(m ? { member: m.member, role: m.role } : {}),
       });
     }

@@ -21,6 +21,8 @@ export interface ScenarioOptions extends Omit<RunOfflineOptions, "overrides"> {
   scenarios?: readonly Scenario[];
   parallel?: number;
   table?: DurationTable;
+  /** Called with the run of the stack as it is (callers that also want its graph). */
+  onStackRun?: (run: OfflineRun) => void;
 }
 
 export interface ScenarioOutcome {
@@ -56,6 +58,7 @@ export async function runScenarios(opts: ScenarioOptions): Promise<ScenarioOutco
   const overrides = Object.fromEntries(Object.entries(opts.overrides ?? {}).map(([k, v]) => [withPrefix(k), v]));
   const run = (extra: Record<string, string>) => runOffline({ ...opts, overrides: { ...overrides, ...extra } });
   const stack = await run({});
+  opts.onStackRun?.(stack);
   const out: ScenarioOutcome[] = [];
   const change = async (scenario: Scenario, description: string, base: Record<string, string> | undefined, head: Record<string, string> | undefined) => {
     try {

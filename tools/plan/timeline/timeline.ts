@@ -78,7 +78,7 @@ export function memberWindows(steps: readonly TimelineStep[], sched: ReturnType<
   const byId = new Map(steps.map((s) => [s.id, s]));
   const out = new Map<string, MemberWindow>();
   for (const s of steps) {
-    if (!s.member || !s.role || !DISRUPTIVE.has(s.op) || !DISRUPTIVE_TYPES.has(s.type)) continue;
+    if (!s.member || !s.role || s.oldCopy || !DISRUPTIVE.has(s.op) || !DISRUPTIVE_TYPES.has(s.type)) continue;
     const at = sched.steps.get(s.id)!;
     // Down until every later step of the same member that waits on this one (its gates) is done.
     let end = at.end;
