@@ -170,6 +170,8 @@ describe("npm run plan -- <stack> --check", () => {
     expect(safe.code).toBe(0);
     expect(safe.out).toMatch(/CeresMeta at once: 1/);
     expect(safe.out).toContain("### Timeline");
+    // The files' diffs against the base: the log level line of a node's TOML.
+    expect(safe.out).toMatch(/### Files changed \(\d+\)[\s\S]*```diff\n[\s\S]*^\+.*debug/m);
   });
 
   it("refuses --check without a baseline", async () => {

@@ -17,6 +17,9 @@ import { formatTimeline, TimelineSection } from "./timeline/report";
 import { changeOperations, runScenarios, Scenario, SCENARIOS } from "./timeline/scenarios";
 import { operationsFromRadius, PULUMI_DEFAULT_PARALLEL, safetyProblems, SafetyProblem, timeline } from "./timeline/timeline";
 import { resourceKey } from "./timeline/graph";
+import { fileDiffs, formatChange } from "./change";
+import { makeRedactor } from "./redact";
+import { baselineStackDir, readTree } from "./tree";
 import type { OfflineRun } from "./offline";
 
 const USAGE =
@@ -175,6 +178,13 @@ export async function main(argv: string[]): Promise<number> {
     const base = args.baselineProject
       ? await runOffline({ stack: args.stack, projectDir: args.baselineProject, overrides: args.overrides, preview: args.preview, captureStacks: args.debug })
       : undefined;
+    const basePlan = base ? renderPlan(base) : undefined;
+    // Read before the render is written: the baseline may be the output directory itself.
+    const baseFiles = basePlan
+      ? new Map(basePlan.files.map((f) => [f.path, f.content]))
+      : args.baseline !== undefined
+        ? readTree(baselineStackDir(path.resolve(args.baseline), args.stack))
+        : undefined;
     const { plan, run, radius, writtenTo } = await planStack({
       stack: args.stack,
       projectDir: args.project,
@@ -183,9 +193,13 @@ export async function main(argv: string[]): Promise<number> {
       captureStacks: args.debug,
       outDir: args.out,
       baselineDir: args.baseline,
-      baselinePlan: base ? renderPlan(base) : undefined,
+      baselinePlan: basePlan,
     });
     let report = formatReport(plan, args.format, { writtenTo, radius });
+    if (radius && baseFiles && args.format !== "json") {
+      const head = new Map(plan.files.map((f) => [f.path, f.content]));
+      report += `\n${formatChange(radius, fileDiffs(radius, head, baseFiles, makeRedactor(run).text), args.format)}`;
+    }
     let problems: SafetyProblem[] = [];
     if (radius && (args.timeline || args.check)) {
       const { ops, removed } = base ? changeOperations(base, run) : operationsFromRadius(radius);
@@ -194,6 +208,7 @@ export async function main(argv: string[]): Promise<number> {
       const section: TimelineSection[] = [{ scenario: "change", result }];
       if (args.format === "json") {
         const o = JSON.parse(report) as Record<string, unknown>;
+        if (baseFiles) o.change = JSON.parse(formatChange(radius, fileDiffs(radius, new Map(plan.files.map((f) => [f.path, f.content])), baseFiles, makeRedactor(run).text), "json"));
         o.timeline = JSON.parse(formatTimeline(section, "json", problems));
         report = `${JSON.stringify(o, null, 2)}\n`;
       } else report += `\n${formatTimeline(section, args.format, problems)}`;
