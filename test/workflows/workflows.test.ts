@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as load } from "yaml";
+import { parseArgs } from "../../tools/plan/cli";
 import { checkWorkflowText, commandsOf, isAllowed, workflowFiles } from "./runSteps";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -51,9 +52,32 @@ describe("pr-preview.yml", () => {
     });
     expect(j.permissions).toEqual({ contents: "read", "pull-requests": "write" });
   });
-  it("runs the offline plan exactly as documented", () => {
-    const runs = wf.jobs["plan-report"].steps.map((s: { run?: string }) => s.run).filter(Boolean);
-    expect(runs).toContain('npm run plan -- "$STACK" --format markdown > "$RUNNER_TEMP/plan.md"');
+  it("renders the base branch and the head against it, posts that, and checks the change last", () => {
+    type S = { run?: string; uses?: string; with?: Record<string, string>; "working-directory"?: string };
+    const steps: S[] = wf.jobs["plan-report"].steps;
+    const base = steps.find((s) => s.uses?.startsWith("actions/checkout@") && s.with?.path === ".base");
+    expect(base?.with?.ref).toBe("${{ github.event.pull_request.base.sha }}");
+    const runs = steps.map((s) => s.run).filter(Boolean);
+    expect(runs).toEqual([
+      "npm ci",
+      'npm run plan -- "$STACK" --out "$RUNNER_TEMP/base" > "$RUNNER_TEMP/base.txt"',
+      'npm run plan -- "$STACK" --baseline "$RUNNER_TEMP/base" --timeline --format markdown --out "$RUNNER_TEMP/head" > "$RUNNER_TEMP/plan.md"',
+      'npm run plan -- "$STACK" --baseline-project .base --check --out "$RUNNER_TEMP/check" > "$RUNNER_TEMP/check.txt"',
+    ]);
+    expect(steps.find((s) => s.run?.includes('--out "$RUNNER_TEMP/base"'))?.["working-directory"]).toBe(".base");
+    const post = steps.findIndex((s) => s.uses?.startsWith("actions/github-script@"));
+    const check = steps.findIndex((s) => s.run?.includes("--check"));
+    expect(post).toBeGreaterThan(0);
+    expect(check).toBe(steps.length - 1);
+    expect(post).toBeLessThan(check);
+  });
+
+  it("passes the plan only options it knows (parsed by the CLI itself)", () => {
+    const runs: string[] = wf.jobs["plan-report"].steps.map((s: { run?: string }) => s.run).filter((r: string | undefined) => r?.startsWith("npm run plan"));
+    for (const r of runs) {
+      const words = commandsOf(r).commands[0].slice(4).map((w) => w.replace(/^"(.*)"$/, "$1").replace("$STACK", "staging").replace("$RUNNER_TEMP", "/tmp"));
+      expect(() => parseArgs(words)).not.toThrow();
+    }
   });
 });
 

@@ -1,8 +1,12 @@
 /**
  * npm run bench [-- --project DIR --stack NAME --sizes 10,100,500 --runs 5,5,3 --capture-stacks]
- * Times the offline plan (run under mocks + render + write) for 3 meta members and N nodes, in
- * one process; prints median wall time and time per node.
+ *   [--whole-runs N] [--no-whole] [--no-in-process]
+ * Times the offline plan for 3 meta members and N nodes two ways: the whole process as a user
+ * runs it (`node ... tools/plan/cli.ts`, as `npm run plan` does: startup, transpile, run, render,
+ * write; wall time, CPU time and peak RSS of that process), then in one process (run under mocks +
+ * render + write; median wall time and time per node).
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -39,6 +43,44 @@ async function main(): Promise<void> {
     const { plan } = await planStack({ stack, projectDir, overrides: overrides(n), outDir: out, captureStacks });
     return { ms: Number(process.hrtime.bigint() - t0) / 1e6, resources: plan.resources.length };
   };
+  const table = (headers: string[], rows: string[][]) => {
+    const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(" | ")} |`;
+    console.log(line(headers));
+    console.log(line(w.map((x) => "-".repeat(x))));
+    for (const r of rows) console.log(line(r));
+  };
+  if (!process.argv.includes("--no-whole")) {
+    // The same node flags as the `plan` script in package.json.
+    const script = (JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.plan;
+    const flags = script.split(/\s+/).slice(1, -1);
+    const wholeRuns = Number(arg("whole-runs") ?? 1);
+    const rows: string[][] = [];
+    for (const n of sizes) {
+      for (let r = 0; r < wholeRuns; r++) {
+        const stats = path.join(out, `stats-${n}-${r}.json`);
+        const sets = Object.entries(overrides(n)).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
+        const t0 = process.hrtime.bigint();
+        const res = spawnSync(process.execPath, ["--require", path.join(__dirname, "exitStats.cjs"), ...flags, path.join(projectDir, "tools", "plan", "cli.ts"), stack, ...sets, "--out", out], {
+          cwd: projectDir,
+          env: { ...process.env, PLAN_BENCH_STATS: stats },
+          stdio: ["ignore", "ignore", "pipe"],
+          timeout: 600_000,
+        });
+        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (res.status !== 0) throw new Error(`plan for ${n} nodes exited ${res.status}: ${String(res.stderr).slice(0, 500)}`);
+        const s = JSON.parse(fs.readFileSync(stats, "utf8")) as { userMs: number; systemMs: number; maxRssKb: number };
+        rows.push([String(n), `${(ms / 1000).toFixed(2)} s`, `${((s.userMs + s.systemMs) / 1000).toFixed(2)} s`, `${Math.round(s.maxRssKb / 1024)} MB`]);
+      }
+    }
+    console.log(`whole process (node ${flags.join(" ")} tools/plan/cli.ts ${stack}), ${wholeRuns} run(s) per size:`);
+    table(["nodes", "wall", "cpu (user+sys)", "peak rss"], rows);
+    console.log("");
+  }
+  if (process.argv.includes("--no-in-process")) {
+    fs.rmSync(out, { recursive: true, force: true });
+    return;
+  }
   const tWarm = process.hrtime.bigint();
   await once(sizes[0]);
   const warmMs = Number(process.hrtime.bigint() - tWarm) / 1e6;
@@ -57,14 +99,9 @@ async function main(): Promise<void> {
     rows.push([String(n), String(resources), `${(med / 1000).toFixed(2)} s`, `${(med / n).toFixed(1)} ms`, `${times.length}`, `${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`]);
   }
   fs.rmSync(out, { recursive: true, force: true });
-  const headers = ["nodes", "resources", "median", "per node", "runs", "rss after"];
-  const w = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(" | ")} |`;
-  console.log(`plan bench: project ${path.relative(process.cwd(), projectDir) || "."}, stack ${stack}, 3 meta members, ${captureStacks ? "stack capture on" : "stack capture off"}`);
+  console.log(`in one process: plan bench: project ${path.relative(process.cwd(), projectDir) || "."}, stack ${stack}, 3 meta members, ${captureStacks ? "stack capture on" : "stack capture off"}`);
   console.log(`first run (includes loading @pulumi/* and the program): ${(warmMs / 1000).toFixed(2)} s`);
-  console.log(line(headers));
-  console.log(line(w.map((x) => "-".repeat(x))));
-  for (const r of rows) console.log(line(r));
+  table(["nodes", "resources", "median", "per node", "runs", "rss after"], rows);
 }
 
 main().catch((e: unknown) => {

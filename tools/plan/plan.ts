@@ -1,7 +1,7 @@
 /** The plan as a library: run offline, render, compare with a baseline, write. */
 import * as fs from "fs";
 import * as path from "path";
-import { runOffline, RunOfflineOptions } from "./offline";
+import { OfflineRun, runOffline, RunOfflineOptions } from "./offline";
 import { BlastRadius, compareRenders } from "./diff";
 import { Plan, renderPlan } from "./render";
 import { baselineStackDir, readTree, writeStackTree } from "./tree";
@@ -11,10 +11,14 @@ export interface PlanOptions extends RunOfflineOptions {
   outDir?: string;
   /** Earlier render to compare with: `<dir>/<stack>/` or a stack directory itself. */
   baselineDir?: string;
+  /** An earlier render held in memory (`--baseline-project`); used instead of baselineDir. */
+  baselinePlan?: Plan;
 }
 
 export interface PlanResult {
   plan: Plan;
+  /** The offline run the plan was rendered from (the timeline reads its dependency graph). */
+  run: OfflineRun;
   radius?: BlastRadius;
   /** Where the files were written. */
   writtenTo?: string;
@@ -30,6 +34,7 @@ export async function planStack(opts: PlanOptions): Promise<PlanResult> {
     // Read before writing: the baseline may be the output directory itself.
     radius = compareRenders(plan.files, readTree(dir), plan);
   }
+  if (opts.baselinePlan) radius = compareRenders(plan.files, new Map(opts.baselinePlan.files.map((f) => [f.path, f.content])), plan);
   const writtenTo = opts.outDir ? writeStackTree(path.resolve(opts.outDir), opts.stack, plan.files) : undefined;
-  return { plan, radius, writtenTo };
+  return { plan, run, radius, writtenTo };
 }

@@ -49,9 +49,27 @@ export function makeRedactor(run: Pick<OfflineRun, "secretValues" | "resources">
   // Longest first, so a secret containing another is replaced whole.
   const needles = [...replacement.keys()].filter((s) => s.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
 
+  // Needles longer than the text cannot occur in it: with the needles sorted by length, the search
+  // starts at the first that fits. Whole secret texts (a host's cloud-init is one secret) make the
+  // list grow with the cluster, and most strings searched are short, so without this the search
+  // grows with hosts x strings (docs/plan.md "Speed").
+  const firstFitting = (len: number): number => {
+    let lo = 0;
+    let hi = needles.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (needles[mid].length > len) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const text = (s: string): string => {
     let out = s.replace(PEM_PRIVATE_KEY, "<redacted private key>");
-    for (const n of needles) {
+    // The needles skipped are all tried, in the original order, before any replacement, while the
+    // text is still shorter than each of them: the result is the same as trying every needle.
+    for (let i = firstFitting(out.length); i < needles.length; i++) {
+      const n = needles[i];
+      if (n.length > out.length) continue;
       if (out.includes(n)) out = out.split(n).join(replacement.get(n) as string);
     }
     return out;

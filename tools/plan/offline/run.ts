@@ -25,6 +25,14 @@ export interface RecordedResource {
   provider?: string;
   /** Names of the resources in `dependsOn`. */
   dependsOn?: string[];
+  /**
+   * URNs the registration named as dependencies, as the SDK sends them to the engine: `dependsOn`
+   * expanded (a component stands for its custom descendants) plus every resource whose outputs
+   * reach an input. The engine starts this resource's step only after those steps finished.
+   */
+  dependencies?: string[];
+  /** Per input, the URNs of the resources its value came from (implicit dependencies). */
+  propertyDependencies?: Record<string, string[]>;
   /** Resource options worth showing (protect, additionalSecretOutputs, ...), when set. */
   options?: Record<string, unknown>;
   /** Inputs as the mock saw them: raw, secret wrappers preserved. */
@@ -168,7 +176,83 @@ function nameFromProviderRef(ref: string | undefined): string | undefined {
   return parts[parts.length - 1];
 }
 
+/**
+ * Two per-resource costs of the SDK that serve only a real engine, switched off for an offline run
+ * (measured with `node --cpu-prof`, see docs/plan.md "Speed"); returns the function that restores them.
+ *  - `Resource.stackTrace`: every resource formats a full stack (limit raised to Infinity) to send
+ *    its source position to the engine; mocks drop it.
+ *  - `debuggablePromise`: every RPC promise gets three properties, a `new Error().stack` and a
+ *    place in the leak-candidate set that only the exit-time leak report reads; the runner waits
+ *    for the registrations through `disconnect()`, not through that set.
+ * Both are looked up through their module objects at each call, so replacing the export is seen.
+ */
+function skipEngineOnlyWork(pulumi: typeof pulumiType): () => void {
+  type StackTrace = (skip: number) => unknown[];
+  const resourceClass = pulumi.Resource as unknown as { stackTrace: StackTrace };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+  const savedTrace = resourceClass.stackTrace;
+  const savedDebuggable = debuggable.debuggablePromise;
+  resourceClass.stackTrace = () => [];
+  debuggable.debuggablePromise = (p) => p;
+  return () => {
+    resourceClass.stackTrace = savedTrace;
+    debuggable.debuggablePromise = savedDebuggable;
+  };
+}
+
+interface Registration {
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+}
+
+/** The subset of the SDK's RegisterResourceRequest (protobuf) read here. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(fn: (v: { getUrnsList(): string[] }, k: string) => void): void };
+}
+
+/**
+ * Mocks are not told a resource's dependencies; the request the SDK sends the (mock) monitor
+ * carries them, so the monitor's `registerResource` is wrapped to read them, by `type::name`.
+ */
+function recordRegistrations(pulumi: typeof pulumiType): Map<string, Registration[]> {
+  const out = new Map<string, Registration[]>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource: (req: RegisterRequest, cb: unknown) => unknown } | undefined;
+  if (!monitor || typeof monitor.registerResource !== "function") return out;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((v, k) => {
+      const urns = v.getUrnsList();
+      if (urns.length > 0) propertyDependencies[k] = [...urns];
+    });
+    const key = `${req.getType()}::${req.getName()}`;
+    const list = out.get(key) ?? [];
+    list.push({ dependencies: [...req.getDependenciesList()], propertyDependencies });
+    out.set(key, list);
+    return register(req, cb);
+  };
+  return out;
+}
+
 async function execute(
+  pulumi: typeof pulumiType,
+  programPath: string,
+  opts: RunOfflineOptions,
+  settings: ReturnType<typeof loadStackFileConfig>,
+): Promise<OfflineRun> {
+  const restoreSdk = opts.captureStacks ? () => undefined : skipEngineOnlyWork(pulumi);
+  try {
+    return await executeProgram(pulumi, programPath, opts, settings);
+  } finally {
+    restoreSdk();
+  }
+}
+
+async function executeProgram(
   pulumi: typeof pulumiType,
   programPath: string,
   opts: RunOfflineOptions,
@@ -177,6 +261,7 @@ async function execute(
   const mocks = new RecordingMocks(opts.compute);
   await pulumi.runtime.setMocks(mocks, settings.project, opts.stack, opts.preview ?? false);
   pulumi.runtime.setAllConfig(settings.config, settings.secretKeys);
+  const registrations = recordRegistrations(pulumi);
 
   const captured: Captured[] = [];
   const names = new WeakMap<object, { type: string; name: string }>();
@@ -237,9 +322,11 @@ async function execute(
     const parentInfo = cap.parent ? names.get(cap.parent) : undefined;
     const deps = await resolveDeps(cap.dependsOn);
     const depNames = deps.map((d) => (d && typeof d === "object" ? names.get(d)?.name : undefined)).filter((n): n is string => !!n);
+    const reg = registrations.get(`${cap.type}::${cap.name}`)?.shift();
     const rec: RecordedResource = {
       type: cap.type,
       name: cap.name,
+      ...(reg ? { dependencies: reg.dependencies, propertyDependencies: reg.propertyDependencies } : {}),
       urn: await urnOf(cap.resource),
       id: call?.custom ? call.id : undefined,
       parent: parentInfo?.name,
