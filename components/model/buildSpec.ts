@@ -35,6 +35,7 @@ import { isSupportedVersion, SUPPORTED_VERSIONS, traitsOf } from "./versions";
 import { specContractProblems } from "../contracts/specRules";
 import { KEY_HASH_DIGITS, keyPairName } from "../contracts/names";
 import { ACCEPTED_KEYS_TEXT, keyPairNameFor, ParsedPublicKey, parsePublicKey } from "./sshKey";
+import { validateRollout } from "./validate/rollout";
 
 /** What buildSpec reads: the raw settings, with secrets reduced to "is it set". */
 export interface SettingsInput {
@@ -170,6 +171,8 @@ export function buildSpec(input: SettingsInput): BuildResult {
       problem("bootstrapNodeCount", String(pinnedNodeCount), `at most nodeCount (${nodeCount}): shards are assigned only once that many nodes have registered`);
     }
   }
+  const rollout = validateRollout(input.values.nodeBatchSize, nodeCount); // components/model/validate/rollout.ts
+  problems.push(...rollout.problems);
   const shardTotal = r.integer("shardTotal", 1, MAX_SHARDS);
   if (shardTotal !== undefined && nodeCount !== undefined && shardTotal < nodeCount) {
     problem("shardTotal", String(shardTotal), `at least nodeCount (${nodeCount}), or some nodes would hold no shard`);
@@ -474,6 +477,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     nodes,
     protection: protectionFor(environment!),
     logLevel: logLevel!,
+    rollout: rollout.rollout,
   };
   return { ok: true, spec, warnings };
 }

@@ -220,6 +220,14 @@ export interface ClusterSpec {
   protection: ProtectionSpec;
   /** Log level for CeresDB and CeresMeta. */
   logLevel: "debug" | "info" | "warn" | "error";
+  /** How later changes roll (components/model/validate/rollout.ts). */
+  rollout: RolloutSpec;
+}
+
+/** How later changes reach the services; creation is parallel regardless (docs/rollout.md). */
+export interface RolloutSpec {
+  /** Nodes restarted at once by a later change (`ceresdb:nodeBatchSize`), 1 to maxNodeBatchSize(nodeCount). */
+  nodeBatchSize: number;
 }
 
 /**

@@ -37,6 +37,7 @@ import { generateHostKey } from "../../components/hosts/hostKey";
 import { dockerSshOptions, SshRoute } from "../../components/hosts/ssh";
 import { renderCeresMetaToml, renderMetaBootstrapGuard } from "../../components/render";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck } from "../../components/render/remoteCommands";
+import { renderServiceProbe } from "../../components/render/rollGate";
 import { ClusterSpec } from "../../components/model/types";
 import { traitsOf } from "../../components/model/versions";
 import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
@@ -339,7 +340,7 @@ async function main(): Promise<void> {
     );
     const g = commandProvider(cmdclient, client.file, guard.text, { ...via, env: guard.env });
     checks.check("bootstrap guard as registered: no other member reachable -> go", g.code === 0 && /no other member answers/.test(g.stderr), outcomeText(g));
-    const missing = commandProvider(cmdclient, client.file, renderGateRunning("ceresdb-ssh-test-absent", 4), via);
+    const missing = commandProvider(cmdclient, client.file, renderGateRunning("ceresdb-ssh-test-absent", "rev", 4), via);
     checks.check("rolling gate at creation: a container that never runs fails after its bound", missing.code === 12 && /ceresdb-ssh-test-absent not running after 4 s/.test(missing.stderr), outcomeText(missing));
     checks.check("rolling gate at creation as registered waits for the ceresmeta container (State.Running)", /State\.Running/.test(gateCreate.text) && Object.keys(gateCreate.env).length === 0);
   }
@@ -354,8 +355,8 @@ async function main(): Promise<void> {
     const metaConfig = path.join(tmp, "ceresmeta.toml");
     fs.writeFileSync(metaConfig, TOML.stringify(doc));
     const healthUrl = `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`;
-    const down = commandProvider(cmdclient, client.file, renderGateHealthy("ceresmeta", healthUrl, 6), via);
-    checks.check("rolling gate on change: CeresMeta not up -> fails after its bound with the health URL", down.code === 12 && down.stderr.includes(`ceresmeta not healthy after 6 s: ${healthUrl}`), outcomeText(down));
+    const down = commandProvider(cmdclient, client.file, renderGateHealthy("ceresmeta", renderServiceProbe(spec, "meta"), 6, "rev"), via);
+    checks.check("rolling gate on change: CeresMeta not up -> fails after its bound with the health URL", down.code === 12 && down.stderr.includes(`ceresmeta not ready after 6 s: ${healthUrl} does not answer`), outcomeText(down));
     // CeresMeta lets variables override its TOML: an empty environment.
     const meta = startIn(NS.host, [CERESMETA, "-config", metaConfig], path.join(tmp, "ceresmeta.log"));
     cleanups.push(() => killGroup(meta, "SIGKILL"));
