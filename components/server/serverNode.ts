@@ -6,7 +6,7 @@ import { hostLockInputs } from "../hosts/hostLock";
 import { dockerSshOpts } from "../hosts/ssh";
 import { hostRevision } from "../render/cloudInit";
 import { renderCeresDbToml } from "../render/ceresdbToml";
-import { healthUrlOf, renderRollGate, renderServiceProbe, renderShardProbe, rollHint, serviceRevision, sshConfigBlock } from "../render/rollGate";
+import { healthUrlOf, renderRollGate, renderServiceProbe, renderShardProbe, rollHint, secretsDigest, SECRET_PLACEHOLDERS, serviceRevision, sshConfigBlock } from "../render/rollGate";
 import { DockerService } from "../runtime/dockerService";
 import { SERVER_PATHS } from "../model/paths";
 import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../model/types";
@@ -48,22 +48,25 @@ export class ServerNode extends pulumi.ComponentResource {
 
     this.host = new Host(`${name}-host`, hostArgs(spec, node.host, "server", infra, args.after), { parent: this });
 
-    // The TOML carries the OSS key: render it inside the secret, and keep the result, and the
-    // revision derived from it, secret.
+    // The TOML carries the OSS key: render it inside the secret, and keep the result secret.
     const healthUrl = healthUrlOf(spec, "server");
-    const rendered = args.secrets.apply((s) => {
-      const config = renderCeresDbToml(spec, node, s);
-      const revision = serviceRevision({
-        image: spec.images.server,
-        healthUrl,
-        config,
-        hostRevision: hostRevision(spec, node.host),
-        replacing: hostLockInputs(spec, node.host).replacing,
-      });
-      return { config, revision };
-    });
-    const content = pulumi.secret(rendered.apply((r) => r.config));
-    const revision = pulumi.secret(rendered.apply((r) => r.revision));
+    const content = pulumi.secret(args.secrets.apply((s) => renderCeresDbToml(spec, node, s)));
+    // The revision must not be secret (the plan, the PR diff and the timeline read which roll
+    // gates change), nor a plain hash of the secrets (a low-entropy OBKV password could be guessed
+    // from it): the config is hashed with placeholders, and the secrets only through an HMAC
+    // keyed by the OSS access key secret, so a rotated secret still changes the revision.
+    const revision = pulumi.unsecret(
+      args.secrets.apply((s) =>
+        serviceRevision({
+          image: spec.images.server,
+          healthUrl,
+          config: renderCeresDbToml(spec, node, SECRET_PLACEHOLDERS),
+          hostRevision: hostRevision(spec, node.host),
+          replacing: hostLockInputs(spec, node.host).replacing,
+          secretsDigest: secretsDigest(s),
+        }),
+      ),
+    );
     const probe = renderServiceProbe(spec, "server");
     this.service = new DockerService(
       `${name}-ceresdb`,

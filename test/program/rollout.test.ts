@@ -10,6 +10,7 @@
  * finished, because that is what it polls for. A roll gate's creation runs nothing (no `create`).
  */
 import { OfflineRun, RecordedResource, runOffline, unwrapSecrets } from "../../tools/plan/offline";
+import { SECRET_SIG } from "../../tools/plan/offline/mocks";
 import { byType, named } from "../helpers/recorded";
 
 interface Step {
@@ -186,6 +187,23 @@ describe("staging (private hosts behind a bastion), 3 members + 6 nodes in batch
     expect(member).toContain("SHARD_TARGETS=''");
     expect(member).toContain("/debug/leader");
   });
+});
+
+describe("node revisions: visible in the plan, never the secrets", () => {
+  test("a node's roll gate text is not secret and holds no secret value; a rotated OBKV password still changes it", async () => {
+    const obkv = { "ceresdb:walType": "Obkv", "ceresdb:obkvParamUrl": "http://ob.example.internal:8080/x", "ceresdb:obkvFullUserName": "u@t#c" };
+    const a = await runOffline({ stack: "dev", overrides: obkv, secretValues: { "ceresdb:obkvPassword": "hunter2-a", "ceresdb:obkvSysPassword": "sys-pass-1" } });
+    const b = await runOffline({ stack: "dev", overrides: obkv, secretValues: { "ceresdb:obkvPassword": "hunter2-b", "ceresdb:obkvSysPassword": "sys-pass-1" } });
+    const roll = (run: OfflineRun) => named(run, "ceresdb-dev-node-0-roll").inputs.update;
+    for (const run of [a, b]) {
+      expect(JSON.stringify(roll(run))).not.toContain(SECRET_SIG);
+      expect(JSON.stringify(named(run, "ceresdb-dev-node-0-ceresdb-gate").inputs.update)).not.toContain(SECRET_SIG);
+      for (const v of Object.values(run.secretValues)) if (v.length > 3) expect(String(roll(run))).not.toContain(v);
+    }
+    expect(String(roll(b))).not.toBe(String(roll(a)));
+    // The container config (which holds them) stays secret.
+    expect(JSON.stringify(named(a, "ceresdb-dev-node-0-ceresdb-container").inputs.uploads)).toContain(SECRET_SIG);
+  }, 300_000);
 });
 
 describe("dev (public hosts, no bastion)", () => {
