@@ -12,7 +12,7 @@ import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
 import { renderRollGate, renderServiceProbe, renderShardProbe, sshConfigBlock } from "../../components/render/rollGate";
-import { ALL_FIXTURES } from "../fixtures/specs";
+import { ALL_FIXTURES, kafkaV122, kafkaV124, rocksdbStatic } from "../fixtures/specs";
 
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 if (!hasShellcheck && process.env.CI !== "true") console.warn("shellcheck not installed: rendered scripts NOT checked (CI fails here)");
@@ -75,7 +75,8 @@ maybe("shellcheck on every rendered script", () => {
     }
     scripts.set("ready", renderHostReadyCheck("meta-0"));
     scripts.set("gate.running", renderGateRunning("ceresmeta", "rev"));
-    for (const [name, spec] of Object.entries(ALL_FIXTURES)) {
+    // The rollout scripts differ between specs only by version (leader API, shard diagnosis): one spec per kind.
+    for (const [name, spec] of Object.entries({ rocksdbStatic, kafkaV124, kafkaV122 })) {
       for (const role of ["meta", "server"] as const) {
         scripts.set(`${name}.probe.${role}`, renderServiceProbe(spec, role));
         scripts.set(`${name}.gate.healthy.${role}`, renderGateHealthy("ceresdb", renderServiceProbe(spec, role), 600, "rev"));
