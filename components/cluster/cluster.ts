@@ -30,9 +30,9 @@ const HOST_IMAGE_NAME = "^ubuntu_22_04_x64";
 /**
  * A whole CeresDB cluster: network, storage, CeresMeta members and CeresDB nodes.
  *
- * Members and then nodes form one dependency chain through their gates, so a change that touches
- * all of them (a new version, a config change) restarts them one at a time, each after the
- * previous one is healthy again; see DockerService for why first creation does not deadlock.
+ * Created in parallel; a later change that touches all of them (a new version, a config change)
+ * restarts the members one at a time and the nodes one batch at a time, each after the previous
+ * one is back: order from the roll gates' waits, not from creation dependencies (docs/rollout.md).
  */
 export class CeresDBCluster extends pulumi.ComponentResource {
   readonly network: Network;
@@ -78,17 +78,20 @@ export class CeresDBCluster extends pulumi.ComponentResource {
       egress: this.network.egress,
     });
 
+    // Order of later changes comes from the roll gates (docs/rollout.md): member k waits for
+    // member k-1's, which waits for nothing at creation, so the members are created in parallel.
     this.members = [];
     for (const member of spec.meta) {
       const previous = this.members[this.members.length - 1];
       this.members.push(
         new MetaMember(
           `${name}-meta-${member.index}`,
-          { spec, member, infra: infra("meta"), after: previous ? [previous.service.gate] : undefined },
+          { spec, member, infra: infra("meta"), after: previous ? [previous.rollGate] : undefined },
           { parent: this },
         ),
       );
     }
+    const metaSshConfigs = this.members.map((m, i) => ({ alias: spec.meta[i].host.name, ip: spec.meta[i].host.privateIp, block: m.sshConfig }));
 
     const nodeSecrets: pulumi.Output<ClusterSecrets> = pulumi.secret(
       pulumi
@@ -100,27 +103,25 @@ export class CeresDBCluster extends pulumi.ComponentResource {
           obkvSysPassword,
         })),
     );
+    // Batch b (nodes floor(index / nodeBatchSize) = b) waits for the roll gates of batch b-1,
+    // batch 0 for the last member's: a later change reaches one batch at a time, each after the
+    // previous one is back; at creation nothing waits.
     this.nodes = [];
-    for (const node of spec.nodes) {
-      // Node 0 waits for the last member, so nodes start once CeresMeta is up.
-      const previousNode = this.nodes[this.nodes.length - 1];
-      const previous = previousNode?.service.gate ?? this.members[this.members.length - 1].service.gate;
-      this.nodes.push(
-        new ServerNode(
-          `${name}-node-${node.index}`,
-          {
-            spec,
-            node,
-            infra: infra("server"),
-            secrets: nodeSecrets,
-            after: [previous],
-            // Host changes roll too: this node's instance waits for the previous node's roll
-            // gate, which is instant at creation and waits for that node only when its host changed.
-            hostAfter: previousNode ? [previousNode.rollGate] : undefined,
-          },
-          { parent: this },
-        ),
+    const batchSize = spec.rollout.nodeBatchSize;
+    let previousBatch: pulumi.Resource[] = [this.members[this.members.length - 1].rollGate];
+    let currentBatch: pulumi.Resource[] = [];
+    for (const [position, node] of spec.nodes.entries()) {
+      if (position > 0 && position % batchSize === 0) {
+        previousBatch = currentBatch;
+        currentBatch = [];
+      }
+      const serverNode = new ServerNode(
+        `${name}-node-${node.index}`,
+        { spec, node, infra: infra("server"), secrets: nodeSecrets, after: previousBatch, metaSshConfigs },
+        { parent: this },
       );
+      this.nodes.push(serverNode);
+      currentBatch.push(serverNode.rollGate);
     }
 
     this.outputs = clusterOutputs(spec, this.storage.bucket);

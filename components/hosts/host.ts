@@ -50,6 +50,8 @@ export class Host extends pulumi.ComponentResource {
   readonly privateIp: string;
   /** Public IP when `ceresdb:assignPublicIp` is on, else an empty string. */
   readonly publicIp: pulumi.Output<string>;
+  /** Where SSH reaches this host: the public IP for public hosts without a bastion, else the fixed private IP. */
+  readonly address: pulumi.Output<string>;
   /** SSH connection for commands on this host (key as a secret input, bastion if any). */
   readonly connection: command.types.input.remote.ConnectionArgs;
   readonly instanceId: pulumi.Output<string>;
@@ -126,6 +128,7 @@ export class Host extends pulumi.ComponentResource {
 
     // Where SSH (gates, Docker) connects: the public IP for public hosts without a bastion, else the private IP.
     const address = spec.network.assignPublicIp && !spec.access.bastion ? instance.publicIp : pulumi.output(host.privateIp);
+    this.address = address;
     this.connection = sshConnection(spec.access, address, args.sshPrivateKey, hostKey.publicKey);
     this.ready = new command.remote.Command(
       `${name}-ready`,

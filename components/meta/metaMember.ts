@@ -3,19 +3,25 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { Host } from "../hosts/host";
 import { hostArgs, HostInfra } from "../hosts/hostInfra";
-import { triggeredScript } from "../hosts/ssh";
+import { hostLockInputs } from "../hosts/hostLock";
+import { dockerSshOpts, triggeredScript } from "../hosts/ssh";
+import { hostRevision } from "../render/cloudInit";
 import { renderCeresMetaToml } from "../render/ceresmetaToml";
 import { renderMetaBootstrapGuard } from "../render/metaGuard";
+import { healthUrlOf, renderRollGate, renderServiceProbe, rollHint, serviceRevision, sshConfigBlock } from "../render/rollGate";
 import { DockerService } from "../runtime/dockerService";
 import { META_PATHS } from "../model/paths";
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
-import { traitsOf } from "../model/versions";
 
 export interface MetaMemberArgs {
   spec: ClusterSpec;
   member: MetaMemberSpec;
   infra: HostInfra;
-  /** The previous member's gate: members change one at a time. Default: none (the first member). */
+  /**
+   * The previous member's roll gate: this member's instance, container and roll gate wait for it,
+   * so a change reaches one member at a time; at creation it waits for nothing. Default: none
+   * (the first member).
+   */
   after?: pulumi.Resource[];
 }
 
@@ -23,6 +29,13 @@ export interface MetaMemberArgs {
 export class MetaMember extends pulumi.ComponentResource {
   readonly host: Host;
   readonly service: DockerService;
+  /**
+   * Passes at once at creation; on a change of this member's desired revision, once the member
+   * runs it and is healthy with a CeresMeta leader (docs/rollout.md). The next member waits for it.
+   */
+  readonly rollGate: command.local.Command;
+  /** This member's host as an ssh_config block (alias = host name), for the nodes' shard checks. */
+  readonly sshConfig: pulumi.Output<string>;
   /** `http://ip:clientPort`, the etcd client and CeresMeta gRPC endpoint. */
   readonly clientUrl: string;
 
@@ -37,6 +50,14 @@ export class MetaMember extends pulumi.ComponentResource {
     // Runs before the container is created or replaced: refuses to start this member with an
     // empty data dir and "new" into a running cluster that knows it (etcd would split).
     const config = renderCeresMetaToml(spec, member);
+    const healthUrl = healthUrlOf(spec, "meta");
+    const revision = serviceRevision({
+      image: spec.images.meta,
+      healthUrl,
+      config,
+      hostRevision: hostRevision(spec, member.host),
+      replacing: hostLockInputs(spec, member.host).replacing,
+    });
     const guard = new command.remote.Command(
       `${name}-guard`,
       {
@@ -48,6 +69,7 @@ export class MetaMember extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.host.ready] },
     );
 
+    const probe = renderServiceProbe(spec, "meta");
     this.service = new DockerService(
       `${name}-ceresmeta`,
       {
@@ -59,10 +81,37 @@ export class MetaMember extends pulumi.ComponentResource {
         dataInContainer: META_PATHS.dataInContainer,
         labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
         ports: { client: spec.ports.metaClient, peer: spec.ports.metaPeer, http: spec.ports.metaHttp },
-        healthUrl: `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`,
+        healthUrl,
+        revision,
+        probe,
         after: [...(args.after ?? []), guard],
       },
       { parent: this },
+    );
+
+    const alias = member.host.name;
+    this.sshConfig = pulumi
+      .all([this.host.address, dockerSshOpts(spec.access, this.host.hostPublicKey)])
+      .apply(([address, options]) => sshConfigBlock(alias, address, spec.access.sshUser, options));
+    // A local command: it keeps polling while this member's host restarts. No `create`: nothing
+    // runs at creation (pulumi-command v1.2.1 local Create returns when `create` is unset).
+    this.rollGate = new command.local.Command(
+      `${name}-roll`,
+      {
+        update: this.sshConfig.apply((sshConfig) =>
+          renderRollGate({
+            name: alias,
+            sshConfig,
+            target: alias,
+            probe,
+            wantHostRevision: hostRevision(spec, member.host),
+            wantServiceRevision: revision,
+            shardTargets: [],
+            hint: rollHint(spec, "meta", alias, ip),
+          }),
+        ),
+      },
+      { parent: this, dependsOn: args.after },
     );
 
     this.clientUrl = `http://${ip}:${spec.ports.metaClient}`;

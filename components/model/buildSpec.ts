@@ -25,6 +25,7 @@ import { AreaFindings, SettingsInput } from "./validate/reader";
 import { validateStorage } from "./validate/storage";
 import { validateTopology } from "./validate/topology";
 import { validateWal } from "./validate/wal";
+import { validateRollout } from "./validate/rollout";
 
 export type { SettingsInput };
 
@@ -67,6 +68,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const { hosts } = collect(validateHosts(input, environment));
   const { images } = collect(validateImages(input, version));
   const { storage } = collect(validateStorage(input, { namePrefix, region }));
+  const { rollout } = collect(validateRollout(input.values.nodeBatchSize, topology.nodeCount));
 
   // Provider rules reachable through settings: derived names and every resource's tags.
   // An unusable key is refused above; its key pair name is then as long as a real one's.
@@ -158,6 +160,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     nodes,
     protection,
     logLevel: cluster.logLevel!,
+    rollout,
   });
   return { ok: true, spec, warnings };
 }

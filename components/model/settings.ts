@@ -416,6 +416,13 @@ export const SETTINGS = {
     example: 3,
     description: "Replication factor of the WAL topics CeresDB creates in Kafka (topic_management.create_replication_factor; CeresDB's own default is 1, so one lost broker loses WAL data). 0: min(3, number of kafkaBrokers). Prod needs at least 3, staging at least 2.",
   },
+  // --- Rollout (components/model/validate/rollout.ts) -------------------------------------------
+  nodeBatchSize: {
+    type: "integer",
+    default: 1,
+    example: 1,
+    description: "How many CeresDB nodes a later change (new version, config, host) restarts at once; each batch waits until the previous one is back (shards ready). At most max(1, floor((nodeCount - 1) / 2)): a node's shards have no replica, so a batch's shards are offline while it restarts, and more than half of the nodes must keep serving. Creation is parallel regardless.",
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;

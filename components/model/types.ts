@@ -245,6 +245,14 @@ export interface ClusterSpecData {
   protection: ProtectionSpec;
   /** Log level for CeresDB and CeresMeta. */
   logLevel: LogLevel;
+  /** How later changes roll (components/model/validate/rollout.ts). */
+  rollout: RolloutSpec;
+}
+
+/** How later changes reach the services; creation is parallel regardless (docs/rollout.md). */
+export interface RolloutSpec {
+  /** Nodes restarted at once by a later change (`ceresdb:nodeBatchSize`), 1 to maxNodeBatchSize(nodeCount). */
+  nodeBatchSize: number;
 }
 
 /**

@@ -17,6 +17,18 @@ export interface VersionTraits {
   kafkaBrokersKey: "boost_broker" | "boost_brokers";
   /** CeresDB serves PostgreSQL (`server.postgresql_port`), v1.2.6+. */
   postgresql: boolean;
+  /**
+   * Where CeresMeta names its leader (`{"status":"success","data":"<leader client URL>"}`):
+   * `/api/v1/leader` from v1.2.4 to v1.2.6, `/debug/leader` in v1.2.7; v1.2.2 has none, so the
+   * roll gates ask the etcd raft leader (client port's JSON gateway) instead.
+   * Source: apache/incubator-horaedb-meta server/service/http/api.go at each tag (NewAPIRouter).
+   */
+  metaLeaderPath?: string;
+  /**
+   * CeresMeta serves `GET /debug/diagnose/{cluster}/shards` (unregistered and unready shards),
+   * v1.2.7 only (api.go diagnoseShards; absent from the router up to v1.2.6).
+   */
+  metaShardDiagnose: boolean;
 }
 
 const v122: VersionTraits = {
@@ -26,14 +38,17 @@ const v122: VersionTraits = {
   aliyunLayout: "flat",
   kafkaBrokersKey: "boost_broker",
   postgresql: false,
+  metaShardDiagnose: false,
 };
-const v124: VersionTraits = { ...v122, aliyunLayout: "nested", kafkaBrokersKey: "boost_brokers" };
+const v124: VersionTraits = { ...v122, aliyunLayout: "nested", kafkaBrokersKey: "boost_brokers", metaLeaderPath: "/api/v1/leader" };
 const v126: VersionTraits = { ...v124, postgresql: true };
 const v127: VersionTraits = {
   ...v126,
   metaHttpPortKey: "http-port",
   metaHealthPath: "/api/v1/health",
   metaMemberApi: true,
+  metaLeaderPath: "/debug/leader",
+  metaShardDiagnose: true,
 };
 
 /** Oldest first. */

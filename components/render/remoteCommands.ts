@@ -6,6 +6,7 @@
  */
 import { HOST_READY_MARKER } from "./cloudInit";
 import { fillScript, RenderError, shQuote } from "./common";
+import { SERVICE_REVISION_FILE } from "./rollGate";
 
 /** Bound on waiting for cloud-init's readiness marker. */
 export const HOST_READY_WAIT_SECONDS = 900;
@@ -17,14 +18,20 @@ export function renderHostReadyCheck(hostName: string, waitSeconds = HOST_READY_
   return fillScript("host-ready.sh", { HOST: hostName, MARKER: HOST_READY_MARKER, WAIT_SECONDS: String(waitSeconds) });
 }
 
-/** The gate at creation: the container runs (not yet healthy; see DockerService). */
-export function renderGateRunning(containerName: string, waitSeconds = GATE_RUNNING_WAIT_SECONDS): string {
-  return fillScript("gate-running.sh", { CONTAINER: containerName, WAIT_SECONDS: String(waitSeconds) });
+/**
+ * A service's own gate at creation: the container runs (not yet healthy; see DockerService), then
+ * `revision` is recorded in SERVICE_REVISION_FILE (rollGate.ts).
+ */
+export function renderGateRunning(containerName: string, revision: string, waitSeconds = GATE_RUNNING_WAIT_SECONDS): string {
+  return fillScript("gate-running.sh", { CONTAINER: containerName, WAIT_SECONDS: String(waitSeconds), SERVICE_REVISION: revision, REVISION_FILE: SERVICE_REVISION_FILE });
 }
 
-/** The gate on every change: the service answers its health URL again. */
-export function renderGateHealthy(containerName: string, healthUrl: string, waitSeconds: number): string {
-  return fillScript("gate-healthy.sh", { CONTAINER: containerName, HEALTH_URL: healthUrl, WAIT_SECONDS: String(waitSeconds) });
+/**
+ * A service's own gate on every change: `probe` (renderServiceProbe) passes again, then
+ * `revision` is recorded, which the service's roll gate waits for.
+ */
+export function renderGateHealthy(containerName: string, probe: string, waitSeconds: number, revision: string): string {
+  return fillScript("gate-healthy.sh", { CONTAINER: containerName, PROBE: probe, WAIT_SECONDS: String(waitSeconds), SERVICE_REVISION: revision, REVISION_FILE: SERVICE_REVISION_FILE });
 }
 
 /**

@@ -2,8 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import { Host } from "../hosts/host";
-import { triggeredScript } from "../hosts/ssh";
-import { renderGateHealthy, renderGateRunning } from "../render/remoteCommands";
+import { renderGateHealthy, renderGateRunning, withTriggerLine } from "../render/remoteCommands";
 
 export interface DockerServiceArgs {
   /** The host to run on: its Docker provider, SSH connection and revision are used. */
@@ -30,24 +29,33 @@ export interface DockerServiceArgs {
    */
   healthUrl: string;
   /**
-   * Resources this service must wait for on every change: the previous service's gate, which
-   * makes updates roll one service at a time. Default: none.
+   * Resources the container waits for, on creation and on every change: the previous member's or
+   * batch's roll gates (see docs/rollout.md), and a member's bootstrap guard. Default: none.
    */
   after?: pulumi.Resource[];
+  /**
+   * The service's desired revision (rollGate.ts serviceRevision; a secret Output when the config
+   * holds secrets). The gate records it once the service runs (creation) or is ready again
+   * (change); the service's roll gate waits for it.
+   */
+  revision: pulumi.Input<string>;
+  /** The readiness probe the gate polls on a change (rollGate.ts renderServiceProbe). */
+  probe: string;
   /** Seconds the gate waits for health on an update before failing the deployment. Default: 600. */
   healthTimeoutSeconds?: number;
 }
 
 /**
- * A long-running container plus a gate that makes updates roll safely.
+ * A long-running container plus its own gate.
  *
  * The gate is a command on the host. On creation it only waits until the container is running:
  * at first bootstrap every CeresMeta member must be up before any of them is healthy (there is no
  * quorum yet), so waiting for health there would deadlock. On every later change of the container
- * (its ID is in the text of the gate's `update`, so a new container makes Pulumi run it), it waits for
- * the health URL, so the next service in the chain is only touched once this one serves again.
- * The host's revision is in the update text too, so a host change (a new instance type, a
- * replacement) also waits for health before the chain moves on.
+ * (its ID is in the text of the gate's `update`, so a new container makes Pulumi run it), of the
+ * host (its revision is in the text too) or of the desired revision, it waits until the service's
+ * probe passes (health; a CeresMeta leader for a member). Either way it then records the desired
+ * revision on the host, which is what the service's roll gate waits for: no other resource
+ * depends on this gate, so it orders nothing at creation (docs/rollout.md).
  */
 export class DockerService extends pulumi.ComponentResource {
   readonly container: docker.Container;
@@ -118,15 +126,16 @@ export class DockerService extends pulumi.ComponentResource {
       `${name}-gate`,
       {
         connection: args.host.connection,
-        create: renderGateRunning(args.containerName),
-        // A new container or a host change (see Host.revision) changes this text, which re-runs it.
-        update: triggeredScript(renderGateHealthy(args.containerName, args.healthUrl, timeout), {
-          CONTAINER_ID: this.container.id,
-          HOST_REVISION: args.host.revision,
-        }),
+        create: pulumi.output(args.revision).apply((revision) => renderGateRunning(args.containerName, revision)),
+        // A new container, a host change (see Host.revision) or a new desired revision changes this text, which re-runs it.
+        update: pulumi
+          .all([args.revision, this.container.id, args.host.revision])
+          .apply(([revision, containerId, hostRevision]) =>
+            withTriggerLine(renderGateHealthy(args.containerName, args.probe, timeout, revision), { CONTAINER_ID: containerId, HOST_REVISION: hostRevision }),
+          ),
         addPreviousOutputInEnv: false,
       },
-      { parent: this },
+      { parent: this, dependsOn: [this.container] },
     );
 
     this.registerOutputs({ containerId: this.container.id });

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
-import { dockerSshOpts } from "../hosts/ssh";
-import { renderNodeRollGate } from "../render/hostApply";
 import { Host } from "../hosts/host";
 import { hostArgs, HostInfra } from "../hosts/hostInfra";
+import { hostLockInputs } from "../hosts/hostLock";
+import { dockerSshOpts } from "../hosts/ssh";
+import { hostRevision } from "../render/cloudInit";
 import { renderCeresDbToml } from "../render/ceresdbToml";
+import { healthUrlOf, renderRollGate, renderServiceProbe, renderShardProbe, rollHint, secretsDigest, SECRET_PLACEHOLDERS, serviceRevision, sshConfigBlock } from "../render/rollGate";
 import { DockerService } from "../runtime/dockerService";
 import { SERVER_PATHS } from "../model/paths";
 import { ClusterSecrets, ClusterSpec, NodeSpec } from "../model/types";
@@ -16,14 +18,17 @@ export interface ServerNodeArgs {
   infra: HostInfra;
   /** Secret values the config needs (OSS key, OBKV passwords), as one secret Output. */
   secrets: pulumi.Output<ClusterSecrets>;
-  /** The previous node's gate (or the last meta member's): nodes change one at a time. Default: none. */
+  /**
+   * The roll gates of every node of the previous batch (batch 0: the last member's): this node's
+   * instance, container and roll gate wait for them, so a change reaches one batch at a time; at
+   * creation they wait for nothing (docs/rollout.md). Default: none.
+   */
   after?: pulumi.Resource[];
   /**
-   * What this node's instance waits for on every change: the previous node's roll gate, so a
-   * change that restarts hosts (instance type, key pair, disks) reaches one node at a time.
-   * Default: none (node 0).
+   * The CeresMeta members' hosts as ssh_config blocks (MetaMember.sshConfig, alias = host name):
+   * where the roll gate asks CeresMeta for shard readiness (the nodes cannot reach its HTTP API).
    */
-  hostAfter?: pulumi.Resource[];
+  metaSshConfigs: { alias: string; ip: string; block: pulumi.Output<string> }[];
 }
 
 /** One CeresDB server node on its own host. */
@@ -31,8 +36,9 @@ export class ServerNode extends pulumi.ComponentResource {
   readonly host: Host;
   readonly service: DockerService;
   /**
-   * Completes when this node's host runs its desired revision and CeresDB answers; the next
-   * node's instance waits for it. Runs on the machine running Pulumi (see renderNodeRollGate).
+   * Passes at once at creation; on a change of this node's desired revision, once the node runs
+   * it, answers `GET /` and CeresMeta reports every shard ready (v1.2.7). The next batch waits for
+   * it. Runs on the machine running Pulumi: it keeps polling while the node's host restarts.
    */
   readonly rollGate: command.local.Command;
 
@@ -40,10 +46,28 @@ export class ServerNode extends pulumi.ComponentResource {
     super("ceresdb:server:ServerNode", name, {}, opts);
     const { spec, node, infra } = args;
 
-    this.host = new Host(`${name}-host`, hostArgs(spec, node.host, "server", infra, args.hostAfter), { parent: this });
+    this.host = new Host(`${name}-host`, hostArgs(spec, node.host, "server", infra, args.after), { parent: this });
 
     // The TOML carries the OSS key: render it inside the secret, and keep the result secret.
+    const healthUrl = healthUrlOf(spec, "server");
     const content = pulumi.secret(args.secrets.apply((s) => renderCeresDbToml(spec, node, s)));
+    // The revision must not be secret (the plan, the PR diff and the timeline read which roll
+    // gates change), nor a plain hash of the secrets (a low-entropy OBKV password could be guessed
+    // from it): the config is hashed with placeholders, and the secrets only through an HMAC
+    // keyed by the OSS access key secret, so a rotated secret still changes the revision.
+    const revision = pulumi.unsecret(
+      args.secrets.apply((s) =>
+        serviceRevision({
+          image: spec.images.node,
+          healthUrl,
+          config: renderCeresDbToml(spec, node, SECRET_PLACEHOLDERS),
+          hostRevision: hostRevision(spec, node.host),
+          replacing: hostLockInputs(spec, node.host).replacing,
+          secretsDigest: secretsDigest(s),
+        }),
+      ),
+    );
+    const probe = renderServiceProbe(spec, "server");
     this.service = new DockerService(
       `${name}-ceresdb`,
       {
@@ -60,28 +84,40 @@ export class ServerNode extends pulumi.ComponentResource {
           mysql: spec.ports.mysql,
           ...(traitsOf(spec.version).postgresql ? { postgresql: spec.ports.postgresql } : {}),
         },
-        // CeresDB's health check is `GET /` on the HTTP port ({"status":"ok"}); there is no /health.
-        healthUrl: `http://127.0.0.1:${spec.ports.http}/`,
+        healthUrl,
+        revision,
+        probe,
         after: args.after,
       },
       { parent: this },
     );
 
     // Reached like the Docker provider reaches the host: system ssh with its options (the slot's
-    // pinned host key, the bastion) and ssh-agent's key; at the fixed private IP (public hosts without a bastion: the public IP,
-    // known only once the instance exists, which the update needs and the creation does not).
-    const address = spec.network.assignPublicIp && !spec.access.bastion ? this.host.publicIp : pulumi.output(node.host.privateIp);
-    const gate = pulumi.all([address, dockerSshOpts(spec.access, this.host.hostPublicKey)]).apply(([ip, sshOptions]) =>
-      renderNodeRollGate(spec, node.host, {
-        sshOptions,
-        target: `${spec.access.sshUser}@${ip}`,
-        healthUrl: `http://127.0.0.1:${spec.ports.http}/`,
-      }),
-    );
+    // pinned host key, the bastion) and ssh-agent's key.
+    const alias = node.host.name;
+    const shardProbe = renderShardProbe(spec);
+    const metas = shardProbe ? args.metaSshConfigs : [];
+    const own = pulumi
+      .all([this.host.address, dockerSshOpts(spec.access, this.host.hostPublicKey)])
+      .apply(([address, options]) => sshConfigBlock(alias, address, spec.access.sshUser, options));
     this.rollGate = new command.local.Command(
       `${name}-roll`,
-      { create: gate.create, update: gate.update },
-      { parent: this, dependsOn: args.hostAfter },
+      {
+        update: pulumi.all([own, revision, ...metas.map((m) => m.block)]).apply(([ownBlock, wantService, ...metaBlocks]) =>
+          renderRollGate({
+            name: alias,
+            sshConfig: [ownBlock, ...metaBlocks].join("\n"),
+            target: alias,
+            probe,
+            wantHostRevision: hostRevision(spec, node.host),
+            wantServiceRevision: wantService,
+            shardTargets: metas.map((m) => m.alias),
+            shardProbe,
+            hint: rollHint(spec, "server", alias, node.host.privateIp, args.metaSshConfigs[0]?.ip),
+          }),
+        ),
+      },
+      { parent: this, dependsOn: args.after },
     );
 
     this.registerOutputs({ privateIp: node.host.privateIp });

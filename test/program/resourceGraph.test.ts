@@ -34,8 +34,8 @@ function checkGraph(run: OfflineRun, metaCount: number, nodeCount: number) {
     "docker:index/container:Container": hosts,
     // A readiness gate and a setup command per host, a rolling gate per service, a bootstrap guard per member.
     "command:remote:Command": 3 * hosts + metaCount,
-    // A roll gate per node, run where Pulumi runs; a replacement lock per host (state only).
-    "command:local:Command": nodeCount,
+    // A roll gate per member and per node, run where Pulumi runs; a replacement lock per host (state only).
+    "command:local:Command": hosts,
     "pulumi-nodejs:dynamic/ceresdb:HostLock": hosts,
   });
 
@@ -109,29 +109,31 @@ describe("dev stack", () => {
     expect(byType(run, "alicloud:ecs/securityGroupRule:SecurityGroupRule")).toHaveLength(ingressRules(r.spec).length);
   });
 
-  test("updates roll: each member waits for the previous member's gate, node 0 for the last member's", () => {
-    const gateOf = (owner: string, svc: string) => `${owner}-${svc}-gate`;
+  test("later changes roll: each member waits for the previous member's roll gate, node 0 for the last member's, node 1 for node 0's", () => {
     const container = (owner: string, svc: string) => named(run, `${owner}-${svc}-container`);
-    // Each member's container also waits for its own bootstrap guard.
+    // Each member's container also waits for its own bootstrap guard (docs/rollout.md has the graph).
     expect(container("ceresdb-dev-meta-0", "ceresmeta").dependsOn).toEqual(["ceresdb-dev-meta-0-guard"]);
-    expect(container("ceresdb-dev-meta-1", "ceresmeta").dependsOn).toEqual([gateOf("ceresdb-dev-meta-0", "ceresmeta"), "ceresdb-dev-meta-1-guard"]);
-    expect(container("ceresdb-dev-meta-2", "ceresmeta").dependsOn).toEqual([gateOf("ceresdb-dev-meta-1", "ceresmeta"), "ceresdb-dev-meta-2-guard"]);
-    expect(container("ceresdb-dev-node-0", "ceresdb").dependsOn).toEqual([gateOf("ceresdb-dev-meta-2", "ceresmeta")]);
-    expect(container("ceresdb-dev-node-1", "ceresdb").dependsOn).toEqual([gateOf("ceresdb-dev-node-0", "ceresdb")]);
+    expect(container("ceresdb-dev-meta-1", "ceresmeta").dependsOn).toEqual(["ceresdb-dev-meta-0-roll", "ceresdb-dev-meta-1-guard"]);
+    expect(container("ceresdb-dev-meta-2", "ceresmeta").dependsOn).toEqual(["ceresdb-dev-meta-1-roll", "ceresdb-dev-meta-2-guard"]);
+    expect(container("ceresdb-dev-node-0", "ceresdb").dependsOn).toEqual(["ceresdb-dev-meta-2-roll"]);
+    expect(container("ceresdb-dev-node-1", "ceresdb").dependsOn).toEqual(["ceresdb-dev-node-0-roll"]);
+    // Nothing waits for a service's own gate: it orders nothing.
+    for (const r of run.resources) expect((r.dependsOn ?? []).filter((d) => d.endsWith("-gate"))).toEqual([]);
   });
 
-  test("member hosts change one at a time too; node hosts through roll gates that never wait at creation", () => {
+  test("hosts roll through the same roll gates, which run nothing at creation", () => {
     const instance = (owner: string) => byType(run, "alicloud:ecs/instance:Instance").find((r) => r.parent === `${owner}-host`)!;
     // Each instance first waits for its host lock (state only, refuses replacing protected hosts).
     expect(instance("ceresdb-dev-meta-0").dependsOn ?? []).toEqual(["ceresdb-dev-meta-0-host-lock"]);
-    expect(instance("ceresdb-dev-meta-1").dependsOn).toEqual(["ceresdb-dev-meta-1-host-lock", "ceresdb-dev-meta-0-ceresmeta-gate"]);
-    expect(instance("ceresdb-dev-meta-2").dependsOn).toEqual(["ceresdb-dev-meta-2-host-lock", "ceresdb-dev-meta-1-ceresmeta-gate"]);
-    expect(instance("ceresdb-dev-node-0").dependsOn).toEqual(["ceresdb-dev-node-0-host-lock"]);
+    expect(instance("ceresdb-dev-meta-1").dependsOn).toEqual(["ceresdb-dev-meta-1-host-lock", "ceresdb-dev-meta-0-roll"]);
+    expect(instance("ceresdb-dev-meta-2").dependsOn).toEqual(["ceresdb-dev-meta-2-host-lock", "ceresdb-dev-meta-1-roll"]);
+    expect(instance("ceresdb-dev-node-0").dependsOn).toEqual(["ceresdb-dev-node-0-host-lock", "ceresdb-dev-meta-2-roll"]);
     expect(instance("ceresdb-dev-node-1").dependsOn).toEqual(["ceresdb-dev-node-1-host-lock", "ceresdb-dev-node-0-roll"]);
-    // The roll gate node 1 waits for is a local command whose creation runs nothing remote.
-    const roll = named(run, "ceresdb-dev-node-0-roll");
-    expect(String(roll.inputs.create).trim().split("\n").pop()).toBe("true");
-    expect(String(roll.inputs.update)).toContain("type=ecs.g7.large;");
+    for (const roll of byType(run, "command:local:Command")) {
+      expect(roll.name).toMatch(/-roll$/);
+      expect(roll.inputs.create).toBeUndefined();
+    }
+    expect(String(unwrapSecrets(named(run, "ceresdb-dev-node-0-roll").inputs.update))).toContain("WANT_HOST='type=ecs.g7.large;");
   });
 
   test("each member's bootstrap guard runs on its host after the host is ready, and re-runs when config, image or host change", () => {
@@ -151,7 +153,7 @@ describe("dev stack", () => {
     expect(gate.inputs.environment).toBeUndefined();
     expect(triggerNames(gate.inputs.update)).toEqual(["CONTAINER_ID", "HOST_REVISION"]);
     expect(String(gate.inputs.update)).toContain(`CONTAINER_ID='${named(run, "ceresdb-dev-meta-0-ceresmeta-container").id}'`);
-    expect(String(named(run, "ceresdb-dev-node-1-ceresdb-gate").inputs.update)).toContain("http://127.0.0.1:5440/");
+    expect(String(unwrapSecrets(named(run, "ceresdb-dev-node-1-ceresdb-gate").inputs.update))).toContain("http://127.0.0.1:5440/");
   });
 
   test("test class: nothing protected, bucket destroyable, no deletion protection; tagged with owner and expiry", () => {

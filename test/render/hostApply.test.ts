@@ -8,8 +8,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { HOST_REVISION_FILE, hostRevision, renderHostSetupScript } from "../../components/render/cloudInit";
-import { renderHostApplyCommand, renderNodeRollGate } from "../../components/render/hostApply";
+import { hostRevision, renderHostSetupScript } from "../../components/render/cloudInit";
+import { renderHostApplyCommand } from "../../components/render/hostApply";
 import { ClusterSpec } from "../../components/model/types";
 import { rocksdbStatic } from "../fixtures/specs";
 import { section } from "../helpers/scriptSections";
@@ -116,55 +116,5 @@ describe("the host apply command", () => {
   test("passes shellcheck as sh (the login shell runs it), and runs the script with stdin closed", () => {
     expect(shellcheck(text, "sh")).toBe("");
     expect(text).toMatch(/as_root '\/usr\/local\/sbin\/ceresdb-cluster-host-setup\.sh' < \/dev\/null\n$/);
-  });
-});
-
-describe("the node roll gate", () => {
-  const revision = hostRevision(rocksdbStatic, nodeHost);
-  const gate = (o: { timeoutSeconds?: number } = {}) =>
-    renderNodeRollGate(rocksdbStatic, nodeHost, { sshOptions: ["-o", "ConnectTimeout=20"], target: `root@${nodeHost.privateIp}`, healthUrl: "http://127.0.0.1:5440/", pollSeconds: 1, ...o });
-
-  test("creation runs nothing remote; the revision is in the update text, so only a host change runs it", () => {
-    const g = gate();
-    expect(g.create.trim().split("\n").pop()).toBe("true");
-    expect(g.update).toContain(revision);
-    const bigger = { ...nodeHost, instanceType: "ecs.g7.4xlarge" };
-    expect(renderNodeRollGate(rocksdbStatic, bigger, { sshOptions: [], target: "root@x", healthUrl: "http://127.0.0.1:5440/" }).update).not.toContain(revision);
-  });
-
-  test("passes shellcheck", () => {
-    const g = gate();
-    expect(shellcheck(g.create, "sh")).toBe("");
-    expect(shellcheck(g.update, "sh")).toBe("");
-  });
-
-  /** Runs the update with a stand-in `ssh` that prints `answer` (what the host would). */
-  function run(answer: string, timeoutSeconds: number): { code: number; out: string; calls: string } {
-    const bin = tmp();
-    const log = path.join(bin, "calls");
-    fs.writeFileSync(path.join(bin, "ssh"), `#!/bin/sh\necho "$@" >> '${log}'\nprintf '%s\\n' '${answer.replace(/'/g, "")}'\n`, { mode: 0o755 });
-    const r = spawnSync("sh", ["-c", gate({ timeoutSeconds }).update], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: "utf8", timeout: 30_000 });
-    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, calls: fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "" };
-  }
-
-  test("passes once the node reports the new revision and CeresDB answers", () => {
-    const r = run(`${revision}\nceresdb-healthy`, 20);
-    expect(r.code).toBe(0);
-    expect(r.calls).toContain(`root@${nodeHost.privateIp}`);
-    expect(r.calls).toContain(`cat ${HOST_REVISION_FILE}`);
-    expect(r.calls).toContain("-o BatchMode=yes -o ConnectTimeout=20");
-  });
-
-  test("keeps the next node waiting while the node still runs the old revision, and fails after its bound", () => {
-    const old = hostRevision(rocksdbStatic, { ...nodeHost, instanceType: "ecs.g7.large" });
-    const r = run(`${old}\nceresdb-healthy`, 2);
-    expect(r.code).toBe(1);
-    expect(r.out).toContain(`is not back with host revision ${revision}`);
-    expect(r.calls.split("\n").filter(Boolean).length).toBeGreaterThanOrEqual(2);
-  });
-
-  test("a node with the new revision that does not answer its health URL does not pass", () => {
-    const r = run(revision, 2);
-    expect(r.code).toBe(1);
   });
 });

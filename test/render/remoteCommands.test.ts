@@ -8,6 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { fillScript, RenderError, shQuote } from "../../components/render/common";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
+import { renderServiceProbe } from "../../components/render/rollGate";
+import { rocksdbStatic } from "../fixtures/specs";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "remote-commands-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -23,7 +25,7 @@ test("shQuote: every value comes back unchanged from sh, nothing is expanded or 
 });
 
 test("the trigger line follows the shebang, holds every value sorted by name, and runs none", () => {
-  const script = renderGateRunning("ceresmeta", 1);
+  const script = renderGateRunning("ceresmeta", "rev-1", 1);
   const values = Object.fromEntries(NASTY.map((v, i) => [`V${i}`, v]));
   const triggered = withTriggerLine(script, { ...values, A_FIRST: "x" });
   const lines = triggered.split("\n");
@@ -43,8 +45,10 @@ test("the trigger line follows the shebang, holds every value sorted by name, an
 test("templates and values must match: a missing or an unused value is a renderer bug", () => {
   expect(() => fillScript("host-ready.sh", { HOST: "meta-0", WAIT_SECONDS: "1" })).toThrow(/no value for @MARKER@/);
   expect(() => fillScript("host-ready.sh", { HOST: "meta-0", MARKER: "/m", WAIT_SECONDS: "1", EXTRA: "x" })).toThrow(/no placeholder for EXTRA/);
-  for (const s of [renderHostReadyCheck("meta-0"), renderGateRunning("ceresmeta"), renderGateHealthy("ceresdb", "http://127.0.0.1:5440/", 600)]) {
+  const probe = renderServiceProbe(rocksdbStatic, "server");
+  for (const s of [renderHostReadyCheck("meta-0"), renderGateRunning("ceresmeta", "rev"), renderGateHealthy("ceresdb", probe, 600, "rev"), probe]) {
     expect(s).not.toMatch(/@[A-Z][A-Z0-9_]*@/);
   }
-  expect(renderGateHealthy("ceresdb", "http://127.0.0.1:5440/", 600)).toContain("HEALTH_URL='http://127.0.0.1:5440/'");
+  expect(probe).toContain("HEALTH_URL='http://127.0.0.1:5440/'");
+  expect(renderGateHealthy("ceresdb", probe, 600, "rev")).toContain(shQuote(probe));
 });

@@ -11,7 +11,8 @@ import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
-import { ALL_FIXTURES } from "../fixtures/specs";
+import { renderRollGate, renderServiceProbe, renderShardProbe, sshConfigBlock } from "../../components/render/rollGate";
+import { ALL_FIXTURES, kafkaV122, kafkaV124, rocksdbStatic } from "../fixtures/specs";
 
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 if (!hasShellcheck && process.env.CI !== "true") console.warn("shellcheck not installed: rendered scripts NOT checked (CI fails here)");
@@ -48,7 +49,7 @@ maybe("shellcheck on every rendered script", () => {
     const run = await runOffline({ stack });
     const scripts = new Map<string, string>();
     for (const r of run.resources) {
-      if (r.type === "command:remote:Command") {
+      if (r.type === "command:remote:Command" || r.type === "command:local:Command") {
         for (const k of ["create", "update"] as const) if (r.inputs[k] !== undefined) scripts.set(`${r.name}.${k}`, String(unwrapSecrets(r.inputs[k])));
       }
       if (r.type === "alicloud:ecs/instance:Instance") {
@@ -57,10 +58,10 @@ maybe("shellcheck on every rendered script", () => {
       }
     }
     // 2 per host (readiness, gate create) + 1 per host (gate update) + 1 per member (guard) + setup per host
-    // + the host setup command's create and update per host.
+    // + the host setup command's create and update per host + the roll gate's update (run where Pulumi runs) per host.
     const hosts = run.resources.filter((r) => r.type === "ceresdb:hosts:Host").length;
     const members = run.resources.filter((r) => r.type === "ceresdb:meta:MetaMember").length;
-    expect(scripts.size).toBe(6 * hosts + members);
+    expect(scripts.size).toBe(7 * hosts + members);
     expect(findings(scripts)).toEqual({});
   }, 120_000);
 
@@ -73,10 +74,32 @@ maybe("shellcheck on every rendered script", () => {
       scripts.set(`${name}.setup.server`, renderHostSetupScript(spec, spec.nodes[0].host, "server", "d-0123456789abcdefghij"));
     }
     scripts.set("ready", renderHostReadyCheck("meta-0"));
-    scripts.set("gate.running", renderGateRunning("ceresmeta"));
-    scripts.set("gate.healthy", renderGateHealthy("ceresdb", "http://127.0.0.1:5440/", 600));
+    scripts.set("gate.running", renderGateRunning("ceresmeta", "rev"));
+    // The rollout scripts differ between specs only by version (leader API, shard diagnosis): one spec per kind.
+    for (const [name, spec] of Object.entries({ rocksdbStatic, kafkaV124, kafkaV122 })) {
+      for (const role of ["meta", "server"] as const) {
+        scripts.set(`${name}.probe.${role}`, renderServiceProbe(spec, role));
+        scripts.set(`${name}.gate.healthy.${role}`, renderGateHealthy("ceresdb", renderServiceProbe(spec, role), 600, "rev"));
+      }
+      const shards = renderShardProbe(spec);
+      if (shards) scripts.set(`${name}.shards`, shards);
+      scripts.set(
+        `${name}.roll`,
+        renderRollGate({
+          name: "node-0",
+          sshConfig: sshConfigBlock("node-0", "10.0.0.20", "root", ["-o", "StrictHostKeyChecking=yes"]),
+          target: "node-0",
+          probe: renderServiceProbe(spec, "server"),
+          wantHostRevision: "type=x",
+          wantServiceRevision: "abc",
+          shardTargets: shards ? ["meta-0", "meta-1"] : [],
+          shardProbe: shards,
+          hint: "run this",
+        }),
+      );
+    }
     // A value with a quote and a newline (test/render/remoteCommands.test.ts runs worse ones).
-    scripts.set("triggers", withTriggerLine(renderGateRunning("ceresmeta"), { CONTAINER_ID: "a'b\nc", HOST_REVISION: "i-1/ecs.g7.large/40/100" }));
+    scripts.set("triggers", withTriggerLine(renderGateRunning("ceresmeta", "rev"), { CONTAINER_ID: "a'b\nc", HOST_REVISION: "i-1/ecs.g7.large/40/100" }));
     expect(findings(scripts)).toEqual({});
   });
 });

@@ -37,6 +37,8 @@ import { generateHostKey } from "../../components/hosts/hostKey";
 import { dockerSshOptions, SshRoute } from "../../components/hosts/ssh";
 import { renderCeresMetaToml, renderMetaBootstrapGuard } from "../../components/render";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck } from "../../components/render/remoteCommands";
+import { renderRollGate, renderServiceProbe, renderShardProbe, rollHint, sshConfigBlock } from "../../components/render/rollGate";
+import { hostRevision } from "../../components/render/cloudInit";
 import { ClusterSpec } from "../../components/model/types";
 import { traitsOf } from "../../components/model/versions";
 import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
@@ -339,7 +341,7 @@ async function main(): Promise<void> {
     );
     const g = commandProvider(cmdclient, client.file, guard.text, { ...via, env: guard.env });
     checks.check("bootstrap guard as registered: no other member reachable -> go", g.code === 0 && /no other member answers/.test(g.stderr), outcomeText(g));
-    const missing = commandProvider(cmdclient, client.file, renderGateRunning("ceresdb-ssh-test-absent", 4), via);
+    const missing = commandProvider(cmdclient, client.file, renderGateRunning("ceresdb-ssh-test-absent", "rev", 4), via);
     checks.check("rolling gate at creation: a container that never runs fails after its bound", missing.code === 12 && /ceresdb-ssh-test-absent not running after 4 s/.test(missing.stderr), outcomeText(missing));
     checks.check("rolling gate at creation as registered waits for the ceresmeta container (State.Running)", /State\.Running/.test(gateCreate.text) && Object.keys(gateCreate.env).length === 0);
   }
@@ -354,8 +356,8 @@ async function main(): Promise<void> {
     const metaConfig = path.join(tmp, "ceresmeta.toml");
     fs.writeFileSync(metaConfig, TOML.stringify(doc));
     const healthUrl = `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`;
-    const down = commandProvider(cmdclient, client.file, renderGateHealthy("ceresmeta", healthUrl, 6), via);
-    checks.check("rolling gate on change: CeresMeta not up -> fails after its bound with the health URL", down.code === 12 && down.stderr.includes(`ceresmeta not healthy after 6 s: ${healthUrl}`), outcomeText(down));
+    const down = commandProvider(cmdclient, client.file, renderGateHealthy("ceresmeta", renderServiceProbe(spec, "meta"), 6, "rev"), via);
+    checks.check("rolling gate on change: CeresMeta not up -> fails after its bound with the health URL", down.code === 12 && down.stderr.includes(`ceresmeta not ready after 6 s: ${healthUrl} does not answer`), outcomeText(down));
     // CeresMeta lets variables override its TOML: an empty environment.
     const meta = startIn(NS.host, [CERESMETA, "-config", metaConfig], path.join(tmp, "ceresmeta.log"));
     cleanups.push(() => killGroup(meta, "SIGKILL"));
@@ -365,6 +367,49 @@ async function main(): Promise<void> {
         `rolling gate on change as registered (${healthUrl}, trigger line) passes once the real CeresMeta is healthy`,
         up.code === 0 && gateUpdate.text.includes(healthUrl),
         `${outcomeText(up)}${up.code === 0 ? "" : `; ceresmeta: ${tail(path.join(tmp, "ceresmeta.log"), 3)}`}`,
+      );
+      // What the roll gates wait for: the revision the gate recorded, read back over the real ssh.
+      const recordedRevision = fs.existsSync(path.join(markerDir, "service-revision")) ? fs.readFileSync(path.join(markerDir, "service-revision"), "utf8").trim() : "";
+      const registeredRevision = /\nSERVICE_REVISION='([0-9a-f]{64})'\n/.exec(gateUpdate.text)?.[1];
+      checks.check(
+        "the gate on change, once CeresMeta is healthy with a leader, records the service revision the member's roll gate waits for",
+        up.code === 0 && registeredRevision !== undefined && recordedRevision === registeredRevision,
+        `recorded ${JSON.stringify(recordedRevision.slice(0, 12))}..., registered ${String(registeredRevision).slice(0, 12)}...`,
+      );
+      const rollAccess: SshRoute = { sshUser: "root", bastion: { host: IP.bastionOuter, port: 22, user: "root", hostKey: bastionKey.publicKey } };
+      fs.writeFileSync(path.join(markerDir, "host-revision"), `${hostRevision(spec, member.host)}\n`);
+      const roll = (want: string, waitSeconds: number) =>
+        run("ip", ["netns", "exec", NS.runner, "sh", "-c", renderRollGate({
+          name: "meta-0",
+          sshConfig: sshConfigBlock("meta-0", IP.host, "root", dockerSshOptions(rollAccess, pinned.publicKey)),
+          target: "meta-0",
+          probe: renderServiceProbe(spec, "meta"),
+          wantHostRevision: hostRevision(spec, member.host),
+          wantServiceRevision: want,
+          shardTargets: [],
+          hint: rollHint(spec, "meta", "meta-0", IP.host),
+          waitSeconds,
+          pollSeconds: 1,
+        })], { env: { PATH: process.env.PATH, SSH_AUTH_SOCK: agentSock, HOME: process.env.HOME } });
+      const rolled = roll(recordedRevision, 20);
+      checks.check(
+        "roll gate (system ssh, ssh_config from the rendered options, through the pinned bastion): the member runs both revisions, is healthy and has a leader -> passes",
+        rolled.status === 0 && /meta-0: back with its new revision and ready/.test(rolled.stdout),
+        `${rolled.stdout.trim()}${rolled.stderr.trim()}`,
+      );
+      const waiting = roll("0".repeat(64), 4);
+      checks.check(
+        "roll gate: a revision the member's gate has not recorded -> fails after its bound, saying what is missing and what to run",
+        waiting.status === 1 && /meta-0 is not back after 4 s/.test(waiting.stderr) && /has not recorded its new revision/.test(waiting.stderr) && /docker logs --tail 100 ceresmeta/.test(waiting.stderr) && !waiting.stderr.includes("0".repeat(64)),
+        waiting.stderr.trim().split("\n").slice(0, 3).join(" | "),
+      );
+      // The shard probe a node's roll gate runs on a member host, against the live server (no node registered).
+      const shards = commandProvider(cmdclient, client.file, renderShardProbe(spec)!, via);
+      const allShards = Array.from({ length: spec.bootstrap.shardTotal }, (_, i) => i).join(",");
+      checks.check(
+        `shard probe over SSH against the real CeresMeta v1.2.7 (GET /debug/diagnose/${spec.bootstrap.clusterName}/shards, no node yet): not ready, shards ${allShards} unregistered`,
+        shards.code === 12 && shards.stdout === `shards-not-ready: unregistered (no node serves them) ${allShards}\n`,
+        outcomeText(shards),
       );
       // A member at another address (the bastion's) with an empty data dir, asking the real cluster.
       const guardSpec: ClusterSpec = { ...spec, meta: metaMembers(2, (i) => [IP.bastionInner, IP.host][i]) };

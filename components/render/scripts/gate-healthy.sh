@@ -1,15 +1,29 @@
 #!/bin/sh
-# Rolling gate of a ceresdb-cluster service on every change, run over SSH on its host. Generated
-# from components/render/scripts/gate-healthy.sh: waits, bounded, until the service answers its
-# health URL again, so the next service in the chain is only touched once this one serves.
+# Gate of a ceresdb-cluster service on every change, run over SSH on its host. Generated from
+# components/render/scripts/gate-healthy.sh: waits, bounded, until the service is ready again (its
+# probe: health, and a CeresMeta leader for a member), then records the service revision the
+# service's roll gate waits for (what depends on that roll gate changes only after this).
 set -u
 CONTAINER=@CONTAINER@
-HEALTH_URL=@HEALTH_URL@
+# shellcheck disable=SC2016 # a script, run by sh on the service's host: its $ expand there
+PROBE=@PROBE@
 WAIT_SECONDS=@WAIT_SECONDS@
+SERVICE_REVISION=@SERVICE_REVISION@
+REVISION_FILE=@REVISION_FILE@
 
-# shellcheck disable=SC2016 # $1 is expanded by the inner sh, not here
-if ! timeout "$WAIT_SECONDS" sh -c 'until curl -fsS --max-time 4 "$1" > /dev/null; do sleep 3; done' gate "$HEALTH_URL"; then
-  echo "$CONTAINER not healthy after $WAIT_SECONDS s: $HEALTH_URL" >&2
-  docker logs --tail 50 "$CONTAINER" >&2 || true
+deadline=$(( $(date +%s) + WAIT_SECONDS ))
+until last=$(sh -c "$PROBE" 2>&1); do
+  if [ "$(date +%s)" -ge "$deadline" ]; then
+    echo "$CONTAINER not ready after $WAIT_SECONDS s: $(printf '%s\n' "$last" | sed -n 's/^not-ready: //p' | head -n 1)" >&2
+    docker logs --tail 50 "$CONTAINER" >&2 || true
+    exit 1
+  fi
+  sleep 3
+done
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+if ! { printf '%s\n' "$SERVICE_REVISION" | as_root tee "$REVISION_FILE.tmp" > /dev/null && as_root mv "$REVISION_FILE.tmp" "$REVISION_FILE"; }; then
+  echo "$CONTAINER is ready, but its revision could not be recorded in $REVISION_FILE" >&2
   exit 1
 fi
+echo "$CONTAINER ready; revision recorded"

@@ -1,14 +1,23 @@
 #!/bin/sh
-# Rolling gate of a ceresdb-cluster service at creation, run over SSH on its host. Generated from
-# components/render/scripts/gate-running.sh: waits, bounded, until the container runs. It does not
-# wait for health: at first bootstrap no CeresMeta member is healthy before all of them run.
+# Gate of a ceresdb-cluster service at creation, run over SSH on its host. Generated from
+# components/render/scripts/gate-running.sh: waits, bounded, until the container runs, then records
+# the service revision (see gate-healthy.sh). It does not wait for health: at first bootstrap no
+# CeresMeta member is healthy before all of them run.
 set -u
 CONTAINER=@CONTAINER@
 WAIT_SECONDS=@WAIT_SECONDS@
+SERVICE_REVISION=@SERVICE_REVISION@
+REVISION_FILE=@REVISION_FILE@
 
 # shellcheck disable=SC2016 # $1 is expanded by the inner sh, not here
 if ! timeout "$WAIT_SECONDS" sh -c 'until [ "$(docker inspect -f "{{.State.Running}}" "$1" 2>/dev/null)" = true ]; do sleep 2; done' gate "$CONTAINER"; then
   echo "$CONTAINER not running after $WAIT_SECONDS s" >&2
   docker logs --tail 50 "$CONTAINER" >&2 || true
+  exit 1
+fi
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+if ! { printf '%s\n' "$SERVICE_REVISION" | as_root tee "$REVISION_FILE.tmp" > /dev/null && as_root mv "$REVISION_FILE.tmp" "$REVISION_FILE"; }; then
+  echo "$CONTAINER runs, but its revision could not be recorded in $REVISION_FILE" >&2
   exit 1
 fi
