@@ -32,6 +32,7 @@ import {
   ZoneSpec,
 } from "./types";
 import { isSupportedVersion, SUPPORTED_VERSIONS, traitsOf } from "./versions";
+import { validateObservability } from "./validate/observability";
 import { specContractProblems } from "../contracts/specRules";
 import { KEY_HASH_DIGITS, keyPairName } from "../contracts/names";
 import { ACCEPTED_KEYS_TEXT, keyPairNameFor, ParsedPublicKey, parsePublicKey } from "./sshKey";
@@ -388,6 +389,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const keyPairNameChecked = sshKey ? keyPairNameFor(name, sshKey) : keyPairName(name, "0".repeat(KEY_HASH_DIGITS));
   problems.push(...specContractProblems({ project: input.project, stack: input.stack, prefix: name, keyPairName: keyPairNameChecked, prefixGiven: input.values.resourcePrefix !== undefined, bucket, bucketPrefix: prefix, zoneIds, metaCount: metaCount ?? 0, nodeCount: nodeCount ?? 0, createVpc: vpcId === undefined, createSwitches: vswitchIds === undefined, createNatGateway: natGateway && vpcId === undefined && !assignPublicIp, createBucket, ramUser: suppliedKeyId === undefined, userTags: userTags ?? {}, tags, reported: problems }));
 
+  const obs = validateObservability({ values: input.values, environment: environment ?? "prod", storagePrefix: prefix });
+  problems.push(...obs.problems);
+
   if (problems.length > 0) return { ok: false, problems };
 
   // Everything below only runs on valid settings, so the non-null assertions hold.
@@ -436,6 +440,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
       zones,
       clientCidrs: clientCidrs!.length > 0 ? clientCidrs! : [vpcCidrText],
       adminCidrs: adminCidrs!,
+      monitoringCidrs: obs.observability.monitoringCidrs,
       assignPublicIp,
       // Hosts with public IPs have their own way out; an existing VPC keeps its own egress.
       createNatGateway: natGateway && vpcId === undefined && !assignPublicIp,
@@ -474,6 +479,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     nodes,
     protection: protectionFor(environment!),
     logLevel: logLevel!,
+    observability: obs.observability,
   };
   return { ok: true, spec, warnings };
 }

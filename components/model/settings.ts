@@ -381,6 +381,42 @@ export const SETTINGS = {
     example: 3,
     description: "Replication factor of the WAL topics CeresDB creates in Kafka (topic_management.create_replication_factor; CeresDB's own default is 1, so one lost broker loses WAL data). 0: min(3, number of kafkaBrokers). Prod needs at least 3, staging at least 2.",
   },
+  // --- Observability (issue 11: metrics, alerts, backups, data protection) ----------------
+  monitoring: {
+    type: "string",
+    example: "arms",
+    description: "How metrics are scraped: arms (Alibaba Cloud managed Prometheus in the VPC, with the stack's alert rules), external (your own Prometheus at monitoringCidrs; the stack outputs its scrape config) or off. Unset: arms in prod and staging, off in test. See docs/monitoring.md.",
+  },
+  monitoringCidrs: {
+    type: "array",
+    default: [],
+    example: ["10.10.200.0/24"],
+    description: "CIDRs of your own Prometheus (monitoring external; required then): they reach node exporter on every host, the etcd client port of the CeresMeta members and the CeresDB HTTP port. Never 0.0.0.0/0.",
+  },
+  alertRules: {
+    type: "object",
+    default: {},
+    example: { CeresDBWriteFailures: "rate(grpc_handler_counter{type=\"write_failed\"}[5m]) > 1" },
+    description: "Your own alert rules, alert name to PromQL expression (fire after 5m, severity warning), merged beside the stack's; a name the stack already uses is refused, so an update never overwrites either.",
+  },
+  metaBackupIntervalMinutes: {
+    type: "integer",
+    default: 60,
+    example: 60,
+    description: "Minutes between etcd snapshots of CeresMeta, taken on meta-0 and put into the bucket under <bucketPrefix>/meta-backup/ (15 to 1440).",
+  },
+  metaBackupRetentionDays: {
+    type: "integer",
+    default: 14,
+    example: 14,
+    description: "Days a CeresMeta snapshot is kept in the bucket before an OSS lifecycle rule deletes it (1 to 3650; created buckets only).",
+  },
+  diskSnapshotRetentionDays: {
+    type: "integer",
+    default: 7,
+    example: 7,
+    description: "Days the daily ECS automatic snapshots of every data disk are kept (prod and staging; 1 to 65536).",
+  },
 } as const satisfies Record<string, SettingDecl>;
 
 export type SettingName = keyof typeof SETTINGS;
