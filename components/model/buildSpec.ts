@@ -384,13 +384,13 @@ export function buildSpec(input: SettingsInput): BuildResult {
     problem(suppliedKeyId === undefined ? "ossAccessKeyId" : "ossAccessKeySecret", undefined, "ossAccessKeyId and the secret ossAccessKeySecret go together (or neither, to use a per-stack RAM user)");
   }
 
+  const obs = validateObservability({ values: input.values, environment: environment ?? "prod", storagePrefix: prefix });
+  problems.push(...obs.problems);
+
   // Provider rules reachable through settings: derived names and every resource's tags.
   // An unusable key is refused above; its key pair name is then as long as a real one's.
   const keyPairNameChecked = sshKey ? keyPairNameFor(name, sshKey) : keyPairName(name, "0".repeat(KEY_HASH_DIGITS));
-  problems.push(...specContractProblems({ project: input.project, stack: input.stack, prefix: name, keyPairName: keyPairNameChecked, prefixGiven: input.values.resourcePrefix !== undefined, bucket, bucketPrefix: prefix, zoneIds, metaCount: metaCount ?? 0, nodeCount: nodeCount ?? 0, createVpc: vpcId === undefined, createSwitches: vswitchIds === undefined, createNatGateway: natGateway && vpcId === undefined && !assignPublicIp, createBucket, ramUser: suppliedKeyId === undefined, userTags: userTags ?? {}, tags, reported: problems }));
-
-  const obs = validateObservability({ values: input.values, environment: environment ?? "prod", storagePrefix: prefix });
-  problems.push(...obs.problems);
+  problems.push(...specContractProblems({ project: input.project, stack: input.stack, prefix: name, keyPairName: keyPairNameChecked, prefixGiven: input.values.resourcePrefix !== undefined, bucket, bucketPrefix: prefix, zoneIds, metaCount: metaCount ?? 0, nodeCount: nodeCount ?? 0, createVpc: vpcId === undefined, createSwitches: vswitchIds === undefined, createNatGateway: natGateway && vpcId === undefined && !assignPublicIp, createBucket, ramUser: suppliedKeyId === undefined, monitorGroup: obs.observability.monitoring === "arms", userTags: userTags ?? {}, tags, reported: problems }));
 
   if (problems.length > 0) return { ok: false, problems };
 

@@ -384,7 +384,7 @@ export const SETTINGS = {
   // --- Observability (issue 11: metrics, alerts, backups, data protection) ----------------
   monitoring: {
     type: "string",
-    example: "arms",
+    example: "external",
     description: "How metrics are scraped: arms (Alibaba Cloud managed Prometheus in the VPC, with the stack's alert rules), external (your own Prometheus at monitoringCidrs; the stack outputs its scrape config) or off. Unset: arms in prod and staging, off in test. See docs/monitoring.md.",
   },
   monitoringCidrs: {
