@@ -10,7 +10,9 @@
  */
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
 import { NODE_EXPORTER_TEXTFILE_DIR } from "../model/validate/observability";
-import { fillScript, hostPort, RenderError, shQuote } from "./common";
+import { META_PATHS } from "../model/paths";
+import { fillScript, hostPort, RenderError, RenderOptions, shQuote } from "./common";
+import { initialClusterOf } from "./ceresmetaToml";
 
 export const META_BACKUP_SCRIPT = "/usr/local/sbin/ceresdb-meta-backup.sh";
 export const META_BACKUP_UNIT = "ceresdb-meta-backup";
@@ -114,4 +116,19 @@ as_root install -d -m 0700 -o root -g root ${shQuote(META_BACKUP_CREDENTIALS.rep
 # shellcheck disable=SC2016 # $1 is expanded by the inner sh
 as_root sh -c 'umask 077; cat > "$1.new" && mv "$1.new" "$1"' install ${shQuote(META_BACKUP_CREDENTIALS)}
 `;
+}
+
+/**
+ * The restore script of one member (scripts/meta-restore.sh): every member from the same snapshot,
+ * with the rendered initial cluster, the SAME initial-cluster-token and its own peer URL, so the
+ * restored members form one cluster again (a new etcd cluster ID, the metadata of the snapshot).
+ */
+export function renderMetaRestoreScript(spec: ClusterSpec, member: MetaMemberSpec, opts: RenderOptions = {}): string {
+  return fillScript("meta-restore.sh", {
+    NAME: member.memberName,
+    INITIAL_CLUSTER: initialClusterOf(spec, opts),
+    TOKEN: spec.bootstrap.initialClusterToken,
+    PEER_URL: `http://${hostPort(member.host.privateIp, spec.ports.metaPeer)}`,
+    DATA_DIR: META_PATHS.dataOnHost,
+  });
 }

@@ -10,7 +10,7 @@ import YAML from "yaml";
 import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
-import { renderBackupCredentialsCommand, renderMetaBackupScript } from "../../components/render/metaBackup";
+import { renderBackupCredentialsCommand, renderMetaBackupScript, renderMetaRestoreScript } from "../../components/render/metaBackup";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
 import { ALL_FIXTURES } from "../fixtures/specs";
 
@@ -70,6 +70,7 @@ maybe("shellcheck on every rendered script", () => {
     for (const [name, spec] of Object.entries(ALL_FIXTURES)) {
       for (const m of spec.meta) scripts.set(`${name}.guard.${m.memberName}`, renderMetaBootstrapGuard(spec, m));
       scripts.set(`${name}.metaBackup`, renderMetaBackupScript(spec, spec.meta[0]));
+      scripts.set(`${name}.metaRestore`, renderMetaRestoreScript(spec, spec.meta[0]));
       // Setup scripts differ between hosts only in quoted values: one per role is enough.
       scripts.set(`${name}.setup.meta`, renderHostSetupScript(spec, spec.meta[0].host, "meta", "d-0123456789abcdefghij"));
       scripts.set(`${name}.setup.server`, renderHostSetupScript(spec, spec.nodes[0].host, "server", "d-0123456789abcdefghij"));
