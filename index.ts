@@ -47,3 +47,4 @@ export const bucketPrefix = outputs.bucketPrefix;
 export const ossEndpoint = outputs.ossEndpoint;
 export const hostIps = outputs.hostIps;
 export const clusterBootstrap = outputs.clusterBootstrap;
+export const monitoring = outputs.monitoring;

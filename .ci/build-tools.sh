@@ -5,6 +5,7 @@
 #   bash .ci/build-tools.sh             # both tools
 #   bash .ci/build-tools.sh actionlint  # only actionlint
 #   bash .ci/build-tools.sh pulumi      # only the Pulumi CLI
+#   bash .ci/build-tools.sh etcd        # only etcdctl + etcdutl (the meta proof's backup round trip)
 #
 # Needs only the Go toolchain and the Go module proxy. Progress and wall times
 # are printed; the full `go` output goes to .cache/logs/<tool>.log.
@@ -14,6 +15,9 @@ ACTIONLINT_VERSION="v1.7.12"
 # Must match the npm @pulumi/pulumi version in package.json (3.248.0) and the
 # versions pinned in tools/pulumi-cli/go.mod.
 PULUMI_VERSION="v3.248.0"
+# The etcd that CeresMeta v1.2.7 embeds (test/meta/go.sum: go.etcd.io/etcd/server/v3 v3.5.4): the
+# snapshot/restore tools must read and write that version's snapshot and data-dir formats.
+ETCD_VERSION="v3.5.4"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.cache/bin"
@@ -78,9 +82,27 @@ build_pulumi() {
   "$BIN/pulumi" version
 }
 
+# etcdctl (snapshot save) and etcdutl (snapshot restore) for the meta proof's backup round trip.
+build_etcd() {
+  local stamp="$BIN/.etcd-$ETCD_VERSION"
+  if [ -x "$BIN/etcdctl" ] && [ -x "$BIN/etcdutl" ] && [ -f "$stamp" ]; then
+    log "etcdctl/etcdutl $ETCD_VERSION already in .cache/bin"
+    return 0
+  fi
+  log "building etcdctl and etcdutl $ETCD_VERSION from tools/etcd-tools"
+  # Their go.mod files carry replace lines, so `go install pkg@version` is refused (see tools/etcd-tools/go.mod).
+  with_heartbeat etcd bash -c "cd '$ROOT/tools/etcd-tools' && \
+    go build -o '$BIN/etcdctl' go.etcd.io/etcd/etcdctl/v3 && \
+    go build -o '$BIN/etcdutl' go.etcd.io/etcd/etcdutl/v3"
+  rm -f "$BIN"/.etcd-*
+  touch "$stamp"
+  "$BIN/etcdctl" version | head -n 1
+}
+
 case "$want" in
-  all) build_actionlint; build_pulumi ;;
+  all) build_actionlint; build_pulumi; build_etcd ;;
   actionlint) build_actionlint ;;
   pulumi) build_pulumi ;;
-  *) echo "usage: $0 [all|actionlint|pulumi]" >&2; exit 2 ;;
+  etcd) build_etcd ;;
+  *) echo "usage: $0 [all|actionlint|pulumi|etcd]" >&2; exit 2 ;;
 esac

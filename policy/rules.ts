@@ -24,6 +24,7 @@ import {
   EnvironmentClass,
   isDurableEnvironment,
   isEnvironmentClass,
+  NODE_EXPORTER_PORT,
   OSS_LIST_ACTIONS as LIST_ACTIONS,
   OSS_OBJECT_ACTIONS as GRANTED_OBJECT_ACTIONS,
   OSS_TOLERATED_OBJECT_ACTIONS,
@@ -281,7 +282,7 @@ function roleGroupUrns(resources: StackRuleResource[], groups: StackRuleResource
 export const metaPortsRestricted: StackRule = {
   name: "meta-ports-restricted",
   description:
-    "Meta security group: ports only from security groups, except the CeresMeta HTTP port from admin CIDRs; never 0.0.0.0/0 in prod.",
+    "Meta security group: ports only from security groups, except the CeresMeta HTTP port from admin CIDRs and node exporter (9100) from monitoring CIDRs; never 0.0.0.0/0 in prod.",
   check(resources, config = {}) {
     const httpPort = config.metaHttpPort ?? DEFAULT_META_HTTP_PORT;
     const admin = config.adminCidrs;
@@ -314,6 +315,7 @@ export const metaPortsRestricted: StackRule = {
         out.push({ urn: rule.urn, message: `${at}: opens a port of the meta security group ${group.name} to ${world.join(", ")} in prod (etcd/CeresMeta must never face the internet)` });
         continue;
       }
+      if (exactly(ports, NODE_EXPORTER_PORT) && String(p.ipProtocol).toLowerCase() === "tcp") continue; // metrics only; 0.0.0.0/0 refused above in prod
       const isHttp = exactly(ports, httpPort) && String(p.ipProtocol).toLowerCase() === "tcp";
       if (!isHttp) {
         out.push({ urn: rule.urn, message: `${at}: admits ${cidrs.join(", ")} into the meta security group ${group.name}; meta ports only admit security groups, except the CeresMeta HTTP port ${httpPort} from admin CIDRs` });

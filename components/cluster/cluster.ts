@@ -10,6 +10,11 @@ import { ClusterSecrets, ClusterSpec } from "../model/types";
 import { Storage } from "../storage/storage";
 import { faultTolerance } from "../topology/addressing";
 import { traitsOf } from "../model/versions";
+import * as command from "@pulumi/command";
+import { Monitoring } from "../monitoring/monitoring";
+import { DataProtection } from "../protection/dataProtection";
+import { renderBackupCredentialsCommand } from "../render/metaBackup";
+import { renderPrometheusConfig, renderAlertRules } from "../render";
 
 /**
  * Secret stack settings, as the stack config returns them (secret Outputs): one field per
@@ -39,6 +44,7 @@ export class CeresDBCluster extends pulumi.ComponentResource {
   readonly storage: Storage;
   readonly members: MetaMember[];
   readonly nodes: ServerNode[];
+  readonly monitoring: Monitoring;
   /** Endpoints and addresses for the stack outputs; never a secret. */
   readonly outputs: ClusterOutputs;
 
@@ -124,6 +130,42 @@ export class CeresDBCluster extends pulumi.ComponentResource {
       currentBatch.push(serverNode.rollGate);
     }
 
+    this.monitoring = new Monitoring(
+      `${name}-monitoring`,
+      {
+        spec,
+        vpcId: this.network.vpcId,
+        vswitchId: this.network.vswitchIds[spec.network.zones[0].zoneId],
+        securityGroupId: this.network.monitorSecurityGroupId,
+      },
+      { parent: this },
+    );
+    new DataProtection(
+      `${name}-protection`,
+      {
+        spec,
+        dataDisks: [
+          ...spec.meta.map((m, i) => ({ host: m.host.name, diskId: this.members[i].host.dataDiskId })),
+          ...spec.nodes.map((n, i) => ({ host: n.host.name, diskId: this.nodes[i].host.dataDiskId })),
+        ],
+      },
+      { parent: this },
+    );
+    // The metadata backup's OSS key on every meta host (any member may be the leader that uploads),
+    // root-only, sent on stdin so it is in no command line, script or log.
+    for (const [i, member] of this.members.entries()) {
+      new command.remote.Command(
+        `${name}-meta-${spec.meta[i].index}-backup-key`,
+        {
+          connection: member.host.connection,
+          create: renderBackupCredentialsCommand(),
+          stdin: pulumi.secret(this.storage.credentials.apply((c) => `OSS_ACCESS_KEY_ID=${c.keyId}\nOSS_ACCESS_KEY_SECRET=${c.keySecret}\n`)),
+          addPreviousOutputInEnv: false,
+        },
+        { parent: this, dependsOn: [member.host.setup] },
+      );
+    }
+
     this.outputs = clusterOutputs(spec, this.storage.bucket);
     this.registerOutputs(this.outputs);
   }
@@ -155,5 +197,11 @@ export function clusterOutputs(spec: ClusterSpec, bucket: pulumi.Input<string>) 
       nodes: Object.fromEntries(spec.nodes.map((n) => [n.host.name, n.host.privateIp])),
     },
     clusterBootstrap: spec.bootstrap,
+    /** How metrics are scraped; with `external`, the prometheus.yml and rule file for your Prometheus. */
+    monitoring: {
+      mode: spec.observability.monitoring,
+      metaBackupPrefix: spec.observability.metaBackup.prefix,
+      ...(spec.observability.monitoring === "external" ? { prometheusConfig: renderPrometheusConfig(spec), alertRules: renderAlertRules(spec) } : {}),
+    },
   };
 }

@@ -23,6 +23,8 @@ export interface NameInputs {
   createBucket: boolean;
   /** A per-stack RAM user is created (no supplied OSS key). */
   ramUser: boolean;
+  /** The ARMS agent's security group exists (`ceresdb:monitoring arms`). Default false. */
+  monitorGroup?: boolean;
 }
 
 export interface DerivedName {
@@ -70,7 +72,7 @@ export function hostResourceNames(prefix: string, host: string): { instanceName:
 
 /** The security group's description (its own rules: 2-256, not starting with a URL). */
 export function securityGroupDescription(stack: string, role: string): string {
-  return `ceresdb-cluster ${stack}: ${role} hosts`;
+  return role === "monitor" ? `ceresdb-cluster ${stack}: ARMS Prometheus agent` : `ceresdb-cluster ${stack}: ${role} hosts`;
 }
 
 /** The RAM policy's description. */
@@ -88,7 +90,7 @@ export function derivedNames(n: NameInputs): DerivedName[] {
     if (n.createSwitches) add("alicloud:vpc/switch:Switch", "vswitchName", `${n.prefix}-${z}`, ["resourcePrefix", "zones"]);
     if (n.createNatGateway) add("alicloud:vpc/snatEntry:SnatEntry", "snatEntryName", `${n.prefix}-${z}`, ["resourcePrefix", "zones"]);
   }
-  for (const role of ["meta", "server"]) {
+  for (const role of n.monitorGroup ? ["meta", "server", "monitor"] : ["meta", "server"]) {
     add("alicloud:ecs/securityGroup:SecurityGroup", "securityGroupName", `${n.prefix}-${role}`);
     add("alicloud:ecs/securityGroup:SecurityGroup", "description", securityGroupDescription(n.stack, role), []);
   }
@@ -123,6 +125,7 @@ export function nameInputsOf(spec: {
   network: { vpcId?: string; zones: readonly { zoneId: string; vswitchId?: string }[]; createNatGateway: boolean };
   meta: readonly { host: { name: string } }[];
   nodes: readonly { host: { name: string } }[];
+  observability?: { monitoring: string };
 }): NameInputs {
   return {
     project: spec.project,
@@ -138,5 +141,6 @@ export function nameInputsOf(spec: {
     createNatGateway: spec.network.createNatGateway,
     createBucket: spec.storage.createBucket,
     ramUser: !spec.storage.useSuppliedKey,
+    monitorGroup: spec.observability?.monitoring === "arms",
   };
 }

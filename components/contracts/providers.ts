@@ -185,6 +185,11 @@ const RAM_USER = "alicloud/resource_alicloud_ram_user.go";
 const RAM_POLICY = "alicloud/resource_alicloud_ram_policy.go";
 const RAM_ATTACH = "alicloud/resource_alicloud_ram_user_policy_attachment.go";
 const RAM_KEY = "alicloud/resource_alicloud_ram_access_key.go";
+const ARMS_PROM = "alicloud/resource_alicloud_arms_prometheus.go";
+const ARMS_MONITORING = "alicloud/resource_alicloud_arms_prometheus_monitoring.go";
+const ARMS_ALERT = "alicloud/resource_alicloud_arms_prometheus_alert_rule.go";
+const SNAPSHOT_POLICY = "alicloud/resource_alicloud_ecs_auto_snapshot_policy.go";
+const SNAPSHOT_ATTACH = "alicloud/resource_alicloud_ecs_auto_snapshot_policy_attachment.go";
 const COMMAND = "provider/pkg/provider/remote/command.go";
 const COMMAND_COMMON = "provider/pkg/provider/common/inputs.go";
 const COMMAND_LOCAL_CONTROLLER = "provider/pkg/provider/local/commandController.go";
@@ -591,7 +596,89 @@ export const CONTRACTS: Record<string, ResourceContract> = {
         source: `${OSS_BUCKET} (schema ValidateFunc; Update: PutBucketEncryption)`,
       },
       tags: tagsProperty(`${OSS_BUCKET} (tagsSchema; Update: PutBucketTags); website/docs/r/oss_bucket.html.markdown tags: no more than 10`, OSS_TAG_LIMITS),
+      lifecycleRules: {
+        change: "update",
+        rules: [
+          {
+            kind: "value",
+            allowed: "rules with enabled set, an id of at most 255 characters and positive day counts",
+            check: (v) => {
+              if (!Array.isArray(v)) return "not a list";
+              for (const r of v as Record<string, unknown>[]) {
+                if (typeof r.enabled !== "boolean") return "enabled is required";
+                if (typeof r.id === "string" && r.id.length > 255) return `id ${r.id} longer than 255`;
+                for (const k of ["expirations", "abortMultipartUploads", "noncurrentVersionExpirations"]) {
+                  for (const d of (r[k] as { days?: unknown }[] | undefined) ?? []) if (!(typeof d.days === "number" && Number.isInteger(d.days) && d.days > 0)) return `${k} days ${String(d.days)}`;
+                }
+              }
+              return undefined;
+            },
+          },
+        ],
+        source: `${OSS_BUCKET} (schema lifecycle_rule: enabled Required, id StringLenBetween(0, 255), expiration/abort_multipart_upload/noncurrent_version_expiration days; Update: PutBucketLifecycle)`,
+      },
       versioning: { change: "update", source: `${OSS_BUCKET} (schema ValidateFunc Enabled/Suspended; Update: PutBucketVersioning)`, note: "once enabled, versioning can only be suspended" },
+    },
+  },
+
+  "alicloud:arms/prometheus:Prometheus": {
+    upstream: "alicloud_arms_prometheus",
+    provider: "alicloud",
+    properties: {
+      clusterType: { change: "replace", required: true, rules: [{ kind: "oneOf", values: ["remote-write", "ecs", "global-view", "aliyun-cs"] }], source: `${ARMS_PROM} (schema: Required, ForceNew, StringInSlice)` },
+      grafanaInstanceId: { change: "update", required: true, source: `${ARMS_PROM} (schema: Required; Update: handled when it changes on an existing instance); website/docs/r/arms_prometheus.html.markdown: \`free\` for the shared Grafana` },
+      clusterName: { change: "replace", source: `${ARMS_PROM} (schema: Optional, ForceNew)` },
+      vpcId: { change: "replace", source: `${ARMS_PROM} (schema: ForceNew)` },
+      vswitchId: { change: "replace", required: true, source: `${ARMS_PROM} (schema: ForceNew); docs: required for cluster_type ecs` },
+      securityGroupId: { change: "replace", required: true, source: `${ARMS_PROM} (schema: ForceNew); docs: required for cluster_type ecs` },
+      tags: tagsProperty(`${ARMS_PROM} (tagsSchema; Update: TagResources)`),
+    },
+  },
+
+  "alicloud:arms/prometheusMonitoring:PrometheusMonitoring": {
+    upstream: "alicloud_arms_prometheus_monitoring",
+    provider: "alicloud",
+    properties: {
+      clusterId: { change: "replace", required: true, source: `${ARMS_MONITORING} (schema: Required, ForceNew)` },
+      configYaml: { change: "update", required: true, rules: [{ kind: "text", allowed: "YAML", check: (v) => (v.trim() === "" ? "empty" : undefined) }], source: `${ARMS_MONITORING} (schema: Required, validateYamlString; Update: UpdatePrometheusMonitoring)` },
+      status: { change: "update", rules: [{ kind: "oneOf", values: ["stop", "run"] }], source: `${ARMS_MONITORING} (schema StringInSlice; Update: UpdatePrometheusMonitoringStatus)` },
+      type: { change: "replace", required: true, rules: [{ kind: "oneOf", values: ["serviceMonitor", "podMonitor", "customJob", "probe"] }], source: `${ARMS_MONITORING} (schema: Required, ForceNew, StringInSlice)` },
+    },
+  },
+
+  "alicloud:arms/prometheusAlertRule:PrometheusAlertRule": {
+    upstream: "alicloud_arms_prometheus_alert_rule",
+    provider: "alicloud",
+    properties: {
+      clusterId: { change: "replace", required: true, source: `${ARMS_ALERT} (schema: Required, ForceNew)` },
+      prometheusAlertRuleName: { change: "replace", required: true, source: `${ARMS_ALERT} (schema: Required, ForceNew)` },
+      expression: { change: "replace", required: true, source: `${ARMS_ALERT} (schema: Required, ForceNew)` },
+      duration: { change: "replace", required: true, rules: [{ kind: "pattern", pattern: /^[1-9]\d*$/, allowed: "whole minutes" }], source: `${ARMS_ALERT} (schema: Required, ForceNew); website/docs/r/arms_prometheus_alert_rule.html.markdown example duration = 1 (minutes)` },
+      message: { change: "replace", required: true, source: `${ARMS_ALERT} (schema: Required, ForceNew)` },
+      notifyType: { change: "update", rules: [{ kind: "oneOf", values: ["ALERT_MANAGER", "DISPATCH_RULE"] }], source: `${ARMS_ALERT} (schema StringInSlice; Update: UpdatePrometheusAlertRule)` },
+      labels: { change: "update", source: `${ARMS_ALERT} (schema TypeSet name/value; Update: UpdatePrometheusAlertRule)` },
+      annotations: { change: "update", source: `${ARMS_ALERT} (schema TypeSet name/value; Update: UpdatePrometheusAlertRule)` },
+    },
+  },
+
+  "alicloud:ecs/autoSnapshotPolicy:AutoSnapshotPolicy": {
+    upstream: "alicloud_ecs_auto_snapshot_policy",
+    provider: "alicloud",
+    properties: {
+      autoSnapshotPolicyName: { change: "update", conflictsWith: ["name"], source: `${SNAPSHOT_POLICY} (schema ConflictsWith name; Update: ModifyAutoSnapshotPolicyEx autoSnapshotPolicyName)` },
+      repeatWeekdays: { change: "update", required: true, rules: [{ kind: "value", allowed: "weekdays 1..7", check: (v) => (Array.isArray(v) && v.length > 0 && v.every((d) => /^[1-7]$/.test(String(d))) ? undefined : "not 1..7") }], source: `${SNAPSHOT_POLICY} (schema Required; Update: ModifyAutoSnapshotPolicyEx); CreateAutoSnapshotPolicy repeatWeekdays 1-7` },
+      timePoints: { change: "update", required: true, rules: [{ kind: "value", allowed: "hours 0..23", check: (v) => (Array.isArray(v) && v.length > 0 && v.every((h) => /^(\d|1\d|2[0-3])$/.test(String(h))) ? undefined : "not 0..23") }], source: `${SNAPSHOT_POLICY} (schema Required; Update: ModifyAutoSnapshotPolicyEx); CreateAutoSnapshotPolicy timePoints 0-23` },
+      retentionDays: { change: "update", required: true, rules: [{ kind: "value", allowed: "-1 or 1..65536", check: (v) => (v === -1 || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 65536) ? undefined : "out of range") }], source: `${SNAPSHOT_POLICY} (schema Required; Update: ModifyAutoSnapshotPolicyEx); CreateAutoSnapshotPolicy retentionDays -1 or 1-65536` },
+      tags: tagsProperty(`${SNAPSHOT_POLICY} (tagsSchema; Update: TagResources)`),
+    },
+  },
+
+  "alicloud:ecs/ecsAutoSnapshotPolicyAttachment:EcsAutoSnapshotPolicyAttachment": {
+    upstream: "alicloud_ecs_auto_snapshot_policy_attachment",
+    provider: "alicloud",
+    properties: {
+      autoSnapshotPolicyId: { change: "replace", required: true, source: `${SNAPSHOT_ATTACH} (schema: Required, ForceNew; Create: ApplyAutoSnapshotPolicy)` },
+      diskId: { change: "replace", required: true, source: `${SNAPSHOT_ATTACH} (schema: Required, ForceNew)` },
     },
   },
 

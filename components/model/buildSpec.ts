@@ -15,7 +15,7 @@ import { undeclaredKeyProblem } from "./settingNames";
 import { qualified } from "./settings";
 import { keyPairNameFor } from "./sshKey";
 import { brandSpec, ClusterSpec, EnvironmentClass, ProtectionSpec, ZoneSpec } from "./types";
-import { isDurableEnvironment } from "./vocabulary";
+import { DEFAULT_ENVIRONMENT, isDurableEnvironment } from "./vocabulary";
 import { validateAccess } from "./validate/access";
 import { validateCluster } from "./validate/cluster";
 import { placeHosts, validateHosts } from "./validate/hosts";
@@ -25,6 +25,7 @@ import { AreaFindings, SettingsInput } from "./validate/reader";
 import { validateStorage } from "./validate/storage";
 import { validateTopology } from "./validate/topology";
 import { validateWal } from "./validate/wal";
+import { validateObservability } from "./validate/observability";
 import { validateRollout } from "./validate/rollout";
 
 export type { SettingsInput };
@@ -69,6 +70,8 @@ export function buildSpec(input: SettingsInput): BuildResult {
   const { images } = collect(validateImages(input, version));
   const { storage } = collect(validateStorage(input, { namePrefix, region }));
   const { rollout } = collect(validateRollout(input.values.nodeBatchSize, topology.nodeCount));
+  const { observability } = collect(validateObservability({ values: input.values, environment: environment ?? DEFAULT_ENVIRONMENT, storagePrefix: storage.prefix }));
+
 
   // Provider rules reachable through settings: derived names and every resource's tags.
   // An unusable key is refused above; its key pair name is then as long as a real one's.
@@ -91,6 +94,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
       createNatGateway,
       createBucket: storage.createBucket,
       ramUser: storage.suppliedKeyId === undefined,
+      monitorGroup: observability.monitoring === "arms",
       userTags: cluster.userTags ?? {},
       tags: cluster.tags,
       reported: problems,
@@ -134,6 +138,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
       zones,
       clientCidrs: network.clientCidrs!.length > 0 ? network.clientCidrs! : [network.vpcCidrText],
       adminCidrs: network.adminCidrs!,
+      monitoringCidrs: observability.monitoringCidrs,
       assignPublicIp: network.assignPublicIp,
       // Hosts with public IPs have their own way out; an existing VPC keeps its own egress.
       createNatGateway,
@@ -161,6 +166,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     protection,
     logLevel: cluster.logLevel!,
     rollout,
+    observability,
   });
   return { ok: true, spec, warnings };
 }

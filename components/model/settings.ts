@@ -7,7 +7,7 @@
  */
 
 import { DEFAULT_VERSION, SUPPORTED_VERSIONS } from "./versions";
-import { DEFAULT_ENVIRONMENT, DEFAULT_PORTS, ENVIRONMENT_CLASSES } from "./vocabulary";
+import { DEFAULT_ENVIRONMENT, DEFAULT_PORTS, ENVIRONMENT_CLASSES, MONITORING_MODES } from "./vocabulary";
 
 export type SettingType = "string" | "integer" | "boolean" | "array" | "object";
 
@@ -56,6 +56,10 @@ const WAL_TYPES = ["RocksDB", "Obkv", "Kafka"] as const;
 const DATA_DISK_CATEGORIES = ["cloud_essd", "cloud_ssd", "cloud_efficiency"] as const;
 const META_COUNT = { min: 1, max: 7 } as const;
 const NODE_COUNT = { min: 1, max: 500 } as const;
+const META_BACKUP_INTERVAL = { min: 15, max: 1440 } as const;
+const META_BACKUP_RETENTION = { min: 1, max: 3650 } as const;
+// AutoSnapshotPolicy retention_days: -1 (forever) or 1..65536 (CreateAutoSnapshotPolicy RetentionDays).
+const DISK_SNAPSHOT_RETENTION = { min: 1, max: 65536 } as const;
 
 /** Project name = settings namespace. */
 export const NAMESPACE = "ceresdb";
@@ -422,6 +426,46 @@ export const SETTINGS = {
     default: 1,
     example: 1,
     description: "How many CeresDB nodes a later change (new version, config, host) restarts at once; each batch waits until the previous one is back (shards ready). At most max(1, floor((nodeCount - 1) / 2)): a node's shards have no replica, so a batch's shards are offline while it restarts, and more than half of the nodes must keep serving. Creation is parallel regardless.",
+  },
+  // --- Observability (issue 11: metrics, alerts, backups, data protection) ----------------
+  monitoring: {
+    type: "string",
+    choices: MONITORING_MODES,
+    example: "external",
+    description: "How metrics are scraped: arms (Alibaba Cloud managed Prometheus in the VPC, with the stack's alert rules), external (your own Prometheus at monitoringCidrs; the stack outputs its scrape config) or off. Unset: arms in prod and staging, off in test. See docs/monitoring.md.",
+  },
+  monitoringCidrs: {
+    type: "array",
+    default: [],
+    example: ["10.10.200.0/24"],
+    description: "CIDRs of your own Prometheus (monitoring external; required then): they reach node exporter on every host, the etcd client port of the CeresMeta members and the CeresDB HTTP port. Never 0.0.0.0/0.",
+  },
+  alertRules: {
+    type: "object",
+    default: {},
+    example: { CeresDBWriteFailures: "rate(grpc_handler_counter{type=\"write_failed\"}[5m]) > 1" },
+    description: "Your own alert rules, alert name to PromQL expression (fire after 5m, severity warning), merged beside the stack's; a name the stack already uses is refused, so an update never overwrites either.",
+  },
+  metaBackupIntervalMinutes: {
+    type: "integer",
+    default: 60,
+    ...META_BACKUP_INTERVAL,
+    example: 60,
+    description: `Minutes between etcd snapshots of CeresMeta, taken on meta-0 and put into the bucket under <bucketPrefix>/meta-backup/ (${META_BACKUP_INTERVAL.min} to ${META_BACKUP_INTERVAL.max}).`,
+  },
+  metaBackupRetentionDays: {
+    type: "integer",
+    default: 14,
+    ...META_BACKUP_RETENTION,
+    example: 14,
+    description: `Days a CeresMeta snapshot is kept in the bucket before an OSS lifecycle rule deletes it (${META_BACKUP_RETENTION.min} to ${META_BACKUP_RETENTION.max}; created buckets only).`,
+  },
+  diskSnapshotRetentionDays: {
+    type: "integer",
+    default: 7,
+    ...DISK_SNAPSHOT_RETENTION,
+    example: 7,
+    description: `Days the daily ECS automatic snapshots of every data disk are kept (prod and staging; ${DISK_SNAPSHOT_RETENTION.min} to ${DISK_SNAPSHOT_RETENTION.max}).`,
   },
 } as const satisfies Record<string, SettingDecl>;
 

@@ -247,12 +247,47 @@ export interface ClusterSpecData {
   logLevel: LogLevel;
   /** How later changes roll (components/model/validate/rollout.ts). */
   rollout: RolloutSpec;
+  /** Metrics, alerts, metadata backups and data protection (components/model/validate/observability.ts). */
+  observability: ObservabilitySpec;
 }
 
 /** How later changes reach the services; creation is parallel regardless (docs/rollout.md). */
 export interface RolloutSpec {
   /** Nodes restarted at once by a later change (`ceresdb:nodeBatchSize`), 1 to maxNodeBatchSize(nodeCount). */
   nodeBatchSize: number;
+}
+
+/**
+ * How metrics are scraped: `arms` (Alibaba Cloud managed Prometheus in the VPC, its agent in a
+ * security group of its own), `external` (your own Prometheus at `monitoringCidrs`, fed the
+ * rendered config), `off` (node exporter still runs; nothing may reach it).
+ */
+export type { MonitoringMode } from "./vocabulary";
+import type { MonitoringMode } from "./vocabulary";
+
+/** One alert rule of the user's, merged beside the stack's own (never overriding one). */
+export interface UserAlertRule {
+  alert: string;
+  expr: string;
+}
+
+export interface ObservabilitySpec {
+  monitoring: MonitoringMode;
+  /** CIDRs of an external Prometheus; they reach the metrics ports (node exporter, etcd, CeresDB HTTP). */
+  monitoringCidrs: string[];
+  userAlertRules: UserAlertRule[];
+  /** etcd snapshots of CeresMeta, taken on a meta host by a systemd timer and put into the cluster's bucket. */
+  metaBackup: {
+    intervalMinutes: number;
+    /** Days a snapshot is kept (an OSS lifecycle rule on `prefix` expires older ones). */
+    retentionDays: number;
+    /** Key prefix inside the bucket, `<storage prefix>/meta-backup`. */
+    prefix: string;
+  };
+  /** ECS automatic snapshots of every data disk; undefined in test stacks. */
+  diskSnapshots?: { retentionDays: number; timePoints: string[]; repeatWeekdays: string[] };
+  /** OSS lifecycle of a bucket the stack creates. */
+  ossLifecycle: { noncurrentVersionDays: number; abortMultipartDays: number };
 }
 
 /**

@@ -85,6 +85,12 @@ export type PortName = keyof typeof DEFAULT_PORTS;
 /** SSH: never a service port, only ever open to admin CIDRs and the bastion. */
 export const SSH_PORT = 22;
 
+/**
+ * Node exporter (Ubuntu 22.04's prometheus-node-exporter listens on :9100; its /etc/default ARGS
+ * leave --web.listen-address unset): read-only host metrics, open only to the monitoring source.
+ */
+export const NODE_EXPORTER_PORT = 9100;
+
 // --- OSS --------------------------------------------------------------------------------------
 
 /**
@@ -121,3 +127,10 @@ export const BUCKET_NAME_PATTERN = "[a-z0-9][a-z0-9-]{1,61}[a-z0-9]";
 export function isBucketName(name: string): boolean {
   return new RegExp(`^${BUCKET_NAME_PATTERN}$`).test(name) && !name.includes("--");
 }
+
+/**
+ * How metrics are scraped (`ceresdb:monitoring`, docs/monitoring.md): Alibaba Cloud's managed
+ * Prometheus, the user's own Prometheus at `monitoringCidrs`, or nothing.
+ */
+export const MONITORING_MODES = ["arms", "external", "off"] as const;
+export type MonitoringMode = (typeof MONITORING_MODES)[number];

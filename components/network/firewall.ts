@@ -1,5 +1,6 @@
 import { ClusterSpec } from "../model/types";
 import { traitsOf } from "../model/versions";
+import { NODE_EXPORTER_PORT } from "../model/vocabulary";
 
 /**
  * The firewall as data: every ingress rule of both roles, one rule per port and source. Pure, so
@@ -15,10 +16,16 @@ import { traitsOf } from "../model/versions";
  *   v1.2.4, v1.2.5, v1.2.6; src/ceresdb/src/setup.rs at v1.2.7; no field is `skip_serializing`).
  *   Only the nodes themselves, the admin CIDRs and the monitoring CIDRs (`httpSources`) reach it.
  * - SSH: only from the admin CIDRs and the bastion.
+ * - Metrics (node exporter on every host, etcd `/metrics` on the client port, CeresDB `/metrics`
+ *   on the HTTP port): only from the monitoring source, `monitoringSources`: the ARMS agent's own
+ *   security group (`ceresdb:monitoring arms`) or the CIDRs of an external Prometheus (never the
+ *   etcd client port: see below). With monitoring off nothing reaches node exporter.
  */
 
 export type Role = "meta" | "server";
-export type RuleSource = { group: Role } | { cidr: string };
+/** `monitor`: the security group the ARMS Prometheus agent runs in (created only with `ceresdb:monitoring arms`). */
+export type SourceGroup = Role | "monitor";
+export type RuleSource = { group: SourceGroup } | { cidr: string };
 
 export interface IngressRule {
   /** The group the rule belongs to. */
@@ -48,6 +55,14 @@ export function httpSources(spec: ClusterSpec): string[] {
   return [...new Set([...spec.network.adminCidrs, ...(spec.network.monitoringCidrs ?? [])])];
 }
 
+/** Where metrics scrapes come from: the ARMS agent's group, or an external Prometheus's CIDRs. */
+export function monitoringSources(spec: ClusterSpec): RuleSource[] {
+  const obs = spec.observability;
+  if (obs.monitoring === "arms") return [{ group: "monitor" }];
+  if (obs.monitoring === "external") return obs.monitoringCidrs.map((cidr) => ({ cidr }));
+  return [];
+}
+
 export function ingressRules(spec: ClusterSpec): IngressRule[] {
   const p = spec.ports;
   const rules: IngressRule[] = [];
@@ -73,6 +88,16 @@ export function ingressRules(spec: ClusterSpec): IngressRule[] {
     add("server", "postgresql", p.postgresql, cidrs(spec.network.clientCidrs), "CeresDB PostgreSQL protocol");
   }
   add("server", "ssh", 22, cidrs(sshSources(spec)), "SSH for Docker and health gates, from admins and the bastion");
+
+  const monitoring = monitoringSources(spec);
+  add("meta", "node-exporter", NODE_EXPORTER_PORT, monitoring, "node exporter metrics, from the monitoring source");
+  add("server", "node-exporter", NODE_EXPORTER_PORT, monitoring, "node exporter metrics, from the monitoring source");
+  // etcd serves /metrics only on its client port (CeresMeta has no setting for a separate metrics
+  // listener), and that port gives full, unauthenticated etcd access: only the ARMS agent's own
+  // group may reach it, never a CIDR (policy meta-ports-restricted). An external Prometheus
+  // therefore gets no etcd job (renderPrometheusConfig, monitoring external).
+  add("meta", "etcd-client", p.metaClient, monitoring.filter((m) => "group" in m), "etcd /metrics on the client port, from the ARMS agent");
+  add("server", "http", p.http, monitoring.filter((m) => "group" in m), "CeresDB /metrics on the HTTP port, from the ARMS agent");
   return rules;
 }
 

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import { ClusterSpec } from "../model/types";
-import { ingressRules, Role, ruleName } from "./firewall";
+import { securityGroupDescription } from "../contracts/names";
+import { ingressRules, Role, ruleName, SourceGroup } from "./firewall";
 
 export interface NetworkArgs {
   /** The validated cluster spec. Uses `network` (VPC, zones, CIDRs), `ports`, `tags` and `name`. */
@@ -18,6 +19,8 @@ export class Network extends pulumi.ComponentResource {
   readonly vswitchIds: Record<string, pulumi.Output<string>>;
   /** Security group ID per role. */
   readonly securityGroupIds: Record<Role, pulumi.Output<string>>;
+  /** The ARMS Prometheus agent's security group (`ceresdb:monitoring arms` only). */
+  readonly monitorSecurityGroupId?: pulumi.Output<string>;
   /**
    * What hosts must wait for before they boot: cloud-init installs packages and the containers
    * pull images at once, so the SNAT entries must exist first. Empty without a NAT gateway.
@@ -45,13 +48,14 @@ export class Network extends pulumi.ComponentResource {
           ).id;
     }
 
-    const groups = {} as Record<Role, alicloud.ecs.SecurityGroup>;
-    for (const role of ["meta", "server"] as const) {
+    const groups = {} as Record<SourceGroup, alicloud.ecs.SecurityGroup>;
+    const roles: SourceGroup[] = spec.observability.monitoring === "arms" ? ["meta", "server", "monitor"] : ["meta", "server"];
+    for (const role of roles) {
       groups[role] = new alicloud.ecs.SecurityGroup(
         `${name}-${role}`,
         {
           securityGroupName: `${spec.namePrefix}-${role}`,
-          description: `ceresdb-cluster ${spec.stack}: ${role} hosts`,
+          description: securityGroupDescription(spec.stack, role),
           vpcId: this.vpcId,
           // Nothing is allowed in unless a rule below says so, not even from the same group.
           innerAccessPolicy: "Drop",
@@ -81,6 +85,7 @@ export class Network extends pulumi.ComponentResource {
 
     this.egress = net.createNatGateway ? this.natGateway(name, spec) : [];
     this.securityGroupIds = { meta: groups.meta.id, server: groups.server.id };
+    this.monitorSecurityGroupId = groups.monitor?.id;
     this.registerOutputs({ vpcId: this.vpcId, vswitchIds: this.vswitchIds, securityGroupIds: this.securityGroupIds });
   }
 

@@ -12,6 +12,7 @@ import { ClusterSpec, HostSpec } from "../model/types";
 import { HOST_DATA_MOUNT, META_PATHS, SERVER_PATHS } from "../model/paths";
 import { RenderError, commentBlock, shQuote } from "./common";
 import { LOGROTATE_CONFIG_PATH, renderLogrotate } from "./logrotate";
+import { renderObservabilitySetupSteps } from "./metaBackup";
 
 /** Written only after `docker info` succeeds; the readiness gate polls for it over SSH. */
 export const HOST_READY_MARKER = "/var/lib/ceresdb-cluster/host-ready";
@@ -192,6 +193,7 @@ until docker info >/dev/null 2>&1; do
   waited=$((waited + 2))
 done
 
+${renderObservabilitySetupSteps(spec, role, spec.meta.find((m) => m.host.name === host.name))}
 STEP=ready
 mkdir -p "$(dirname "$MARKER")"
 printf 'host=%s role=%s ready_at=%s\\n' ${shQuote(host.name)} ${shQuote(role)} "$(date -u +%FT%TZ)" > "$MARKER.tmp"

@@ -27,3 +27,6 @@ export {
   HOST_READY_WAIT_SECONDS,
   GATE_RUNNING_WAIT_SECONDS,
 } from "./remoteCommands";
+export { renderPrometheusConfig, scrapeJobs, renderScrapeJob } from "./prometheusConfig";
+export { renderAlertRules, allAlertRules, stackAlertRules } from "./alertRules";
+export { renderMetaBackupScript, renderMetaBackupUnits, renderObservabilitySetupSteps, renderBackupCredentialsCommand } from "./metaBackup";

@@ -14,6 +14,33 @@ export interface StorageArgs {
   suppliedKeySecret?: pulumi.Output<string>;
 }
 
+/**
+ * Lifecycle of a bucket the stack creates (one it is given keeps its owner's rules):
+ * - bucket-wide: abort multipart uploads CeresDB never completed (a node that died mid-flush),
+ *   and, when versioned, expire non-current versions; without that every SST CeresDB compacts
+ *   away stays as a hidden version and the bucket grows without bound.
+ * - the CeresMeta snapshots under `<prefix>/meta-backup/`: deleted after the retention.
+ * The two rules set different actions, so OSS takes their overlapping prefixes (PutBucketLifecycle).
+ */
+export function bucketLifecycleRules(spec: ClusterSpec): alicloud.types.input.oss.BucketLifecycleRule[] {
+  const obs = spec.observability;
+  return [
+    {
+      id: "ceresdb-cluster-hygiene",
+      prefix: "",
+      enabled: true,
+      abortMultipartUploads: [{ days: obs.ossLifecycle.abortMultipartDays }],
+      ...(spec.protection.ossVersioning ? { noncurrentVersionExpirations: [{ days: obs.ossLifecycle.noncurrentVersionDays }] } : {}),
+    },
+    {
+      id: "ceresdb-cluster-meta-backup",
+      prefix: `${obs.metaBackup.prefix}/`,
+      enabled: true,
+      expirations: [{ days: obs.metaBackup.retentionDays }],
+    },
+  ];
+}
+
 export interface OssCredentials {
   keyId: string;
   keySecret: string;
@@ -42,6 +69,7 @@ export class Storage extends pulumi.ComponentResource {
           serverSideEncryptionRule: { sseAlgorithm: "AES256" },
           versioning: spec.protection.ossVersioning ? { status: "Enabled" } : undefined,
           forceDestroy: spec.protection.forceDestroyBucket,
+          lifecycleRules: bucketLifecycleRules(spec),
           tags: spec.tags,
         },
         { parent: this, protect: spec.protection.protectData },

@@ -32,8 +32,9 @@ function checkGraph(run: OfflineRun, metaCount: number, nodeCount: number) {
     "pulumi:providers:docker": hosts,
     "docker:index/remoteImage:RemoteImage": hosts,
     "docker:index/container:Container": hosts,
-    // A readiness gate and a setup command per host, a rolling gate per service, a bootstrap guard per member.
-    "command:remote:Command": 3 * hosts + metaCount,
+    // A readiness gate and a setup command per host, a rolling gate per service, a bootstrap guard
+    // and the metadata backup's OSS key per member.
+    "command:remote:Command": 3 * hosts + 2 * metaCount,
     // A roll gate per member and per node, run where Pulumi runs; a replacement lock per host (state only).
     "command:local:Command": hosts,
     "pulumi-nodejs:dynamic/ceresdb:HostLock": hosts,
@@ -104,7 +105,8 @@ describe("dev stack", () => {
   });
 
   test("one firewall rule per port and source, as the firewall table says", () => {
-    const r = buildSpec(settingsInput({ adminCidrs: JSON.stringify(["192.0.2.0/24"]) }));
+    // The dev stack's settings that decide rules: its admin CIDRs and its external Prometheus.
+    const r = buildSpec(settingsInput({ adminCidrs: JSON.stringify(["192.0.2.0/24"]), monitoring: "external", monitoringCidrs: JSON.stringify(["198.51.100.0/24"]) }));
     if (!r.ok) throw new Error("spec");
     expect(byType(run, "alicloud:ecs/securityGroupRule:SecurityGroupRule")).toHaveLength(ingressRules(r.spec).length);
   });

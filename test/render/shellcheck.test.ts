@@ -10,6 +10,7 @@ import YAML from "yaml";
 import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
+import { renderBackupCredentialsCommand, renderMetaBackupScript, renderMetaRestoreScript } from "../../components/render/metaBackup";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
 import { renderRollGate, renderServiceProbe, renderShardProbe, sshConfigBlock } from "../../components/render/rollGate";
 import { ALL_FIXTURES, kafkaV122, kafkaV124, rocksdbStatic } from "../fixtures/specs";
@@ -58,10 +59,11 @@ maybe("shellcheck on every rendered script", () => {
       }
     }
     // 2 per host (readiness, gate create) + 1 per host (gate update) + 1 per member (guard) + setup per host
-    // + the host setup command's create and update per host + the roll gate's update (run where Pulumi runs) per host.
+    // + the host setup command's create and update per host + the roll gate's update (run where Pulumi runs) per host
+    // + the backup key command per member.
     const hosts = run.resources.filter((r) => r.type === "ceresdb:hosts:Host").length;
     const members = run.resources.filter((r) => r.type === "ceresdb:meta:MetaMember").length;
-    expect(scripts.size).toBe(7 * hosts + members);
+    expect(scripts.size).toBe(7 * hosts + 2 * members);
     expect(findings(scripts)).toEqual({});
   }, 120_000);
 
@@ -69,11 +71,14 @@ maybe("shellcheck on every rendered script", () => {
     const scripts = new Map<string, string>();
     for (const [name, spec] of Object.entries(ALL_FIXTURES)) {
       for (const m of spec.meta) scripts.set(`${name}.guard.${m.memberName}`, renderMetaBootstrapGuard(spec, m));
+      scripts.set(`${name}.metaBackup`, renderMetaBackupScript(spec, spec.meta[0]));
+      scripts.set(`${name}.metaRestore`, renderMetaRestoreScript(spec, spec.meta[0]));
       // Setup scripts differ between hosts only in quoted values: one per role is enough.
       scripts.set(`${name}.setup.meta`, renderHostSetupScript(spec, spec.meta[0].host, "meta", "d-0123456789abcdefghij"));
       scripts.set(`${name}.setup.server`, renderHostSetupScript(spec, spec.nodes[0].host, "server", "d-0123456789abcdefghij"));
     }
     scripts.set("ready", renderHostReadyCheck("meta-0"));
+    scripts.set("backup.credentials", renderBackupCredentialsCommand());
     scripts.set("gate.running", renderGateRunning("ceresmeta", "rev"));
     // The rollout scripts differ between specs only by version (leader API, shard diagnosis): one spec per kind.
     for (const [name, spec] of Object.entries({ rocksdbStatic, kafkaV124, kafkaV122 })) {

@@ -1,0 +1,134 @@
+/**
+ * CeresMeta metadata backups and the host pieces of monitoring, as text for the host setup:
+ * - every host: Ubuntu's prometheus-node-exporter package (the OS package, enabled by its unit);
+ * - every meta host: the backup script (scripts/meta-backup.sh), a systemd service and timer that
+ *   run it every `metaBackupIntervalMinutes`, and etcdctl from Ubuntu's etcd-client package (3.3
+ *   on 22.04; `snapshot save` streams the v3 Maintenance/Snapshot RPC, which etcd 3.5 serves).
+ *
+ * The host setup script writes these files itself (cloud-init only runs at first boot; the host
+ * apply command re-runs the setup on every change), so a changed interval reaches running hosts.
+ */
+import { ClusterSpec, MetaMemberSpec } from "../model/types";
+import { NODE_EXPORTER_TEXTFILE_DIR } from "../model/validate/observability";
+import { META_PATHS } from "../model/paths";
+import { fillScript, hostPort, RenderError, RenderOptions, shQuote } from "./common";
+import { initialClusterOf } from "./ceresmetaToml";
+
+export const META_BACKUP_SCRIPT = "/usr/local/sbin/ceresdb-meta-backup.sh";
+export const META_BACKUP_UNIT = "ceresdb-meta-backup";
+/** OSS key of the backups, root-only; written by a remote command from the secret, never by cloud-init. */
+export const META_BACKUP_CREDENTIALS = "/etc/ceresdb-cluster/meta-backup-oss.env";
+
+export interface MetaBackupOptions {
+  /** Base URL objects are PUT under. Default: the bucket's virtual-hosted URL on the spec's endpoint. */
+  ossUrl?: string;
+  /** Client URL of the local member. Default: `http://<member ip>:<metaClient>`. */
+  endpoint?: string;
+  credentialsFile?: string;
+  textfileDir?: string;
+}
+
+/** `https://<bucket>.<endpoint host>`: OSS virtual-hosted style, as CeresDB's object store addresses it. */
+export function bucketUrl(spec: ClusterSpec): string {
+  const m = /^https:\/\/([^/]+)$/.exec(spec.storage.endpoint);
+  if (!m) throw new RenderError("storage.endpoint", `${spec.storage.endpoint} is not https://<host>`);
+  return `https://${spec.storage.bucket}.${m[1]}`;
+}
+
+export function renderMetaBackupScript(spec: ClusterSpec, member: MetaMemberSpec, o: MetaBackupOptions = {}): string {
+  return fillScript("meta-backup.sh", {
+    ENDPOINT: o.endpoint ?? `http://${hostPort(member.host.privateIp, spec.ports.metaClient)}`,
+    MEMBER: member.memberName,
+    CLUSTER: spec.namePrefix,
+    OSS_URL: o.ossUrl ?? bucketUrl(spec),
+    BUCKET: spec.storage.bucket,
+    PREFIX: spec.observability.metaBackup.prefix,
+    CREDENTIALS: o.credentialsFile ?? META_BACKUP_CREDENTIALS,
+    TEXTFILE_DIR: o.textfileDir ?? NODE_EXPORTER_TEXTFILE_DIR,
+  });
+}
+
+export function renderMetaBackupUnits(spec: ClusterSpec): { service: string; timer: string } {
+  const minutes = spec.observability.metaBackup.intervalMinutes;
+  return {
+    service: `[Unit]
+Description=ceresdb-cluster: etcd snapshot of CeresMeta to OSS (leader only)
+After=network-online.target docker.service
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart=${META_BACKUP_SCRIPT}
+TimeoutStartSec=900
+`,
+    timer: `[Unit]
+Description=ceresdb-cluster: CeresMeta snapshot every ${minutes} minutes
+
+[Timer]
+OnBootSec=10min
+OnUnitActiveSec=${minutes}min
+RandomizedDelaySec=60
+
+[Install]
+WantedBy=timers.target
+`,
+  };
+}
+
+/**
+ * Steps of the host setup script (bash, `set -euo pipefail`, with its `apt_install` and `fail`):
+ * node exporter on every host, and the backup timer on meta hosts.
+ */
+export function renderObservabilitySetupSteps(spec: ClusterSpec, role: "meta" | "server", member?: MetaMemberSpec): string {
+  let steps = `STEP=node-exporter
+# Ubuntu's package: listens on :9100 (the firewall admits only the monitoring source), textfile
+# collector in ${NODE_EXPORTER_TEXTFILE_DIR}.
+command -v prometheus-node-exporter >/dev/null || apt_install prometheus-node-exporter
+systemctl enable --now prometheus-node-exporter || fail "could not start prometheus-node-exporter"
+`;
+  if (role === "meta") {
+    if (!member) throw new RenderError("member", "a meta host's setup needs its member");
+    const units = renderMetaBackupUnits(spec);
+    const script = renderMetaBackupScript(spec, member);
+    const doc = (name: string, text: string, eof: string) => {
+      if (text.split("\n").includes(eof)) throw new RenderError(name, `contains its here-document end ${eof}`);
+      return `cat > ${name}.new <<'${eof}'\n${text}${eof}\nmv ${name}.new ${name}\n`;
+    };
+    steps += `
+STEP=meta-backup
+command -v etcdctl >/dev/null || apt_install etcd-client
+command -v openssl >/dev/null || apt_install openssl
+${doc(META_BACKUP_SCRIPT, script, "CERESDB_META_BACKUP_EOF")}chmod 0755 ${META_BACKUP_SCRIPT}
+${doc(`/etc/systemd/system/${META_BACKUP_UNIT}.service`, units.service, "CERESDB_UNIT_EOF")}${doc(`/etc/systemd/system/${META_BACKUP_UNIT}.timer`, units.timer, "CERESDB_UNIT_EOF")}systemctl daemon-reload
+systemctl enable --now ${META_BACKUP_UNIT}.timer || fail "could not start ${META_BACKUP_UNIT}.timer"
+`;
+  }
+  return steps;
+}
+
+/** The remote command that installs the backup's OSS key (given on stdin) as a root-only file. */
+export function renderBackupCredentialsCommand(): string {
+  return `#!/bin/sh
+# ceresdb-cluster: the OSS key of the CeresMeta backup, from stdin, readable by root only.
+set -eu
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+as_root install -d -m 0700 -o root -g root ${shQuote(META_BACKUP_CREDENTIALS.replace(/\/[^/]+$/, ""))}
+# shellcheck disable=SC2016 # $1 is expanded by the inner sh
+as_root sh -c 'umask 077; cat > "$1.new" && mv "$1.new" "$1"' install ${shQuote(META_BACKUP_CREDENTIALS)}
+`;
+}
+
+/**
+ * The restore script of one member (scripts/meta-restore.sh): every member from the same snapshot,
+ * with the rendered initial cluster, the SAME initial-cluster-token and its own peer URL, so the
+ * restored members form one cluster again (a new etcd cluster ID, the metadata of the snapshot).
+ */
+export function renderMetaRestoreScript(spec: ClusterSpec, member: MetaMemberSpec, opts: RenderOptions = {}): string {
+  return fillScript("meta-restore.sh", {
+    NAME: member.memberName,
+    INITIAL_CLUSTER: initialClusterOf(spec, opts),
+    TOKEN: spec.bootstrap.initialClusterToken,
+    PEER_URL: `http://${hostPort(member.host.privateIp, spec.ports.metaPeer)}`,
+    DATA_DIR: META_PATHS.dataOnHost,
+  });
+}
