@@ -13,31 +13,22 @@
  */
 import { ClusterSpec, HostSpec } from "../model/types";
 import { HOST_REVISION_FILE, HOST_SETUP_SCRIPT, hostRevision, renderHostSetupScript } from "./cloudInit";
-import { RenderError, shQuote } from "./common";
-
-const SETUP_EOF = "CERESDB_HOST_SETUP_EOF";
+import { fillScript, withHeader } from "./common";
 
 /**
- * The remote command that installs and runs the host setup script. Runs on creation too: a
- * replaced instance boots with the user data it was first created with (Pulumi keeps the old
- * value of an ignored property, pulumi/pulumi pkg/resource/deploy/step_generator.go
+ * The remote command that installs and runs the host setup script (scripts/host-apply.sh). Runs on
+ * creation too: a replaced instance boots with the user data it was first created with (Pulumi
+ * keeps the old value of an ignored property, pulumi/pulumi pkg/resource/deploy/step_generator.go
  * processIgnoreChanges), and this brings it to the current script.
  */
 export function renderHostApplyCommand(spec: ClusterSpec, host: HostSpec, role: "meta" | "server", dataDiskId: string): string {
-  const script = renderHostSetupScript(spec, host, role, dataDiskId);
-  if (script.split("\n").includes(SETUP_EOF)) throw new RenderError("host setup", `the script contains its own here-document end ${SETUP_EOF}`);
-  return `#!/bin/sh
-# ceresdb-cluster: apply the host setup of ${host.name} (${hostRevision(spec, host)}).
-# cloud-init runs user data only at first boot; this re-runs the same script whenever it changes.
-set -eu
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
-tmp="$(mktemp)"
-trap 'rm -f "$tmp"' EXIT
-cat > "$tmp" <<'${SETUP_EOF}'
-${script}${SETUP_EOF}
-as_root install -m 0755 -o root -g root "$tmp" ${shQuote(HOST_SETUP_SCRIPT)}
-as_root ${shQuote(HOST_SETUP_SCRIPT)} < /dev/null
-`;
+  return hostApplyCommand(host, hostRevision(spec, host), renderHostSetupScript(spec, host, role, dataDiskId));
+}
+
+/** The host apply command around an already rendered setup script. */
+export function hostApplyCommand(host: HostSpec, revision: string, setupScript: string): string {
+  const command = fillScript("host-apply.sh", { SETUP_SCRIPT: setupScript, SETUP_PATH: HOST_SETUP_SCRIPT });
+  return withHeader(command, [`ceresdb-cluster: apply the host setup of ${host.name} (${revision}).`]);
 }
 
 export interface RollGateOptions {
@@ -64,27 +55,21 @@ export interface RollGateOptions {
 export function renderNodeRollGate(spec: ClusterSpec, host: HostSpec, o: RollGateOptions): { create: string; update: string } {
   const revision = hostRevision(spec, host);
   const timeout = o.timeoutSeconds ?? 1800;
-  const poll = o.pollSeconds ?? 10;
-  const remote = `cat ${HOST_REVISION_FILE} 2>/dev/null; curl -fsS --max-time 4 -o /dev/null ${o.healthUrl} && echo ceresdb-healthy`;
+  // Printed by the node over ssh: the revision its setup last applied, then a word if CeresDB answers.
+  const probe = fillScript("roll-gate-probe.sh", { REVISION_FILE: HOST_REVISION_FILE, HEALTH_URL: o.healthUrl }).replace(/\n$/, "");
   // pulumi-command's local commands run under /bin/sh -c: POSIX sh.
-  const create = `#!/bin/sh\n# ${host.name} host revision ${revision}: nothing to wait for when the node is first created.\ntrue\n`;
-  const update = `#!/bin/sh
-# ${host.name}: wait until the host runs revision ${revision} and CeresDB answers, before the next node changes.
-set -u
-want=${shQuote(revision)}
-deadline=$(( $(date +%s) + ${timeout} ))
-while :; do
-  got="$(ssh -o BatchMode=yes ${o.sshOptions.map(shQuote).join(" ")} ${shQuote(o.target)} ${shQuote(remote)} 2>/dev/null || true)"
-  if printf '%s\\n' "$got" | grep -qxF "$want" && printf '%s\\n' "$got" | grep -qx ceresdb-healthy; then
-    echo "${host.name}: revision $want applied and healthy"
-    exit 0
-  fi
-  if [ "$(date +%s)" -ge "$deadline" ]; then
-    echo "${host.name} is not back with host revision $want and healthy after ${timeout}s (last answer: $got); later nodes are left unchanged" >&2
-    exit 1
-  fi
-  sleep ${poll}
-done
-`;
+  const create = withHeader(fillScript("roll-gate-create.sh", {}), [`${host.name} host revision ${revision}: nothing to wait for when the node is first created.`]);
+  const update = withHeader(
+    fillScript("roll-gate-update.sh", {
+      REVISION: revision,
+      TIMEOUT: timeout,
+      POLL: o.pollSeconds ?? 10,
+      SSH_OPTIONS: o.sshOptions,
+      TARGET: o.target,
+      PROBE: probe,
+      HOST: host.name,
+    }),
+    [`${host.name}: wait until the host runs revision ${revision} and CeresDB answers, before the next node changes.`],
+  );
   return { create, update };
 }
