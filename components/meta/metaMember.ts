@@ -4,7 +4,7 @@ import * as command from "@pulumi/command";
 import { Host } from "../hosts/host";
 import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { triggeredScript } from "../hosts/ssh";
-import { renderCeresMetaToml } from "../render/ceresmetaToml";
+import { clusterHost, hostFile } from "../render/hostFiles";
 import { renderMetaBootstrapGuard } from "../render/metaGuard";
 import { DockerService } from "../runtime/dockerService";
 import { META_PATHS } from "../model/paths";
@@ -36,7 +36,9 @@ export class MetaMember extends pulumi.ComponentResource {
 
     // Runs before the container is created or replaced: refuses to start this member with an
     // empty data dir and "new" into a running cluster that knows it (etcd would split).
-    const config = renderCeresMetaToml(spec, member);
+    const onHost = clusterHost(spec, member.host);
+    const configFile = hostFile(spec, member.host, "service-config");
+    const config = configFile.render({});
     const guard = new command.remote.Command(
       `${name}-guard`,
       {
@@ -53,12 +55,12 @@ export class MetaMember extends pulumi.ComponentResource {
       {
         host: this.host,
         image: spec.images.meta,
-        containerName: "ceresmeta",
-        config: { path: META_PATHS.configInContainer, content: pulumi.output(config) },
+        containerName: onHost.container,
+        config: { path: configFile.path, content: pulumi.output(config) },
         dataOnHost: META_PATHS.dataOnHost,
         dataInContainer: META_PATHS.dataInContainer,
-        labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
-        ports: { client: spec.ports.metaClient, peer: spec.ports.metaPeer, http: spec.ports.metaHttp },
+        labels: { "ceresdb.role": onHost.role, "ceresdb.member": onHost.member },
+        ports: onHost.ports,
         healthUrl: `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}`,
         after: [...(args.after ?? []), guard],
       },

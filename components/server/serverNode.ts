@@ -4,11 +4,10 @@ import { dockerSshOpts } from "../hosts/ssh";
 import { renderNodeRollGate } from "../render/hostApply";
 import { Host } from "../hosts/host";
 import { hostArgs, HostInfra } from "../hosts/hostInfra";
-import { renderCeresDbToml } from "../render/ceresdbToml";
+import { clusterHost, hostFile } from "../render/hostFiles";
 import { DockerService } from "../runtime/dockerService";
 import { SERVER_PATHS } from "../model/paths";
 import { ClusterSecrets, ClusterSpec, ServerNodeSpec } from "../model/types";
-import { traitsOf } from "../model/versions";
 
 export interface ServerNodeArgs {
   spec: ClusterSpec;
@@ -43,23 +42,20 @@ export class ServerNode extends pulumi.ComponentResource {
     this.host = new Host(`${name}-host`, hostArgs(spec, node.host, "server", infra, args.hostAfter), { parent: this });
 
     // The TOML carries the OSS key: render it inside the secret, and keep the result secret.
-    const content = pulumi.secret(args.secrets.apply((s) => renderCeresDbToml(spec, node, s)));
+    const onHost = clusterHost(spec, node.host);
+    const configFile = hostFile(spec, node.host, "service-config");
+    const content = pulumi.secret(args.secrets.apply((secrets) => configFile.render({ secrets })));
     this.service = new DockerService(
       `${name}-ceresdb`,
       {
         host: this.host,
         image: spec.images.server,
-        containerName: "ceresdb",
-        config: { path: SERVER_PATHS.configInContainer, content },
+        containerName: onHost.container,
+        config: { path: configFile.path, content },
         dataOnHost: SERVER_PATHS.dataOnHost,
         dataInContainer: SERVER_PATHS.dataInContainer,
-        labels: { "ceresdb.role": "server", "ceresdb.member": `node${node.index}` },
-        ports: {
-          grpc: spec.ports.grpc,
-          http: spec.ports.http,
-          mysql: spec.ports.mysql,
-          ...(traitsOf(spec.version).postgresql ? { postgresql: spec.ports.postgresql } : {}),
-        },
+        labels: { "ceresdb.role": onHost.role, "ceresdb.member": onHost.member },
+        ports: onHost.ports,
         // CeresDB's health check is `GET /` on the HTTP port ({"status":"ok"}); there is no /health.
         healthUrl: `http://127.0.0.1:${spec.ports.http}/`,
         after: args.after,
