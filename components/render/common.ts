@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "fs";
 import { isIP } from "net";
-import { join } from "path";
+import { resolve } from "path";
 import * as TOML from "@iarna/toml";
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
 
@@ -153,7 +153,7 @@ const templates = new Map<string, string>();
 export function fillScript(file: string, values: Record<string, ScriptValue>): string {
   let template = templates.get(file);
   if (template === undefined) {
-    template = readFileSync(join(__dirname, "scripts", file), "utf8");
+    template = readFileSync(resolve(__dirname, "scripts", file), "utf8");
     templates.set(file, template);
   }
   const where = `scripts/${file}`;
