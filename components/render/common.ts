@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "fs";
 import { isIP } from "net";
-import { resolve } from "path";
+import { dirname, resolve } from "path";
 import * as TOML from "@iarna/toml";
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
 
@@ -133,6 +133,23 @@ export function shQuote(value: string, when: "always" | "if-needed" = "always"):
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+function readTemplate(file: string): string {
+  let template = templates.get(file);
+  if (template === undefined) {
+    template = readFileSync(resolve(__dirname, "scripts", file), "utf8");
+    templates.set(file, template);
+  }
+  return template;
+}
+
+/** The template with its `@include:FILE@` lines replaced by the shared parts. */
+function withIncludes(file: string, seen: Set<string>): string {
+  if (seen.has(file)) throw new RenderError(`scripts/${file}`, "includes itself");
+  return readTemplate(file).replace(/^@include:([A-Za-z0-9._-]+)@\n/gm, (_m, part: string) =>
+    withIncludes(resolve(dirname(resolve(__dirname, "scripts", file)), part), new Set([...seen, file])).replace(/^#![^\n]*\n/, ""),
+  );
+}
+
 /** What fillScript puts in for a placeholder. */
 export type ScriptValue = string | number | readonly string[];
 
@@ -146,16 +163,14 @@ const templates = new Map<string, string>();
  *   URL inside a double-quoted message or a remote command line); anything else throws.
  * - a line `@heredoc:NAME@`: the value's lines, verbatim, as the whole body of the quoted
  *   here-document (`<<'END'`) around it; a value holding the end line throws.
+ * - a line `@include:FILE@`: the shared part FILE (beside `file`), without its shebang, filled
+ *   from the same values.
  * No placeholder may sit on a comment line (a value with a newline would turn into code there).
  * The files are real scripts, checked by shellcheck as rendered (test/render/shellcheck.test.ts);
  * a placeholder without a value, or a value without a placeholder, is a renderer bug and throws.
  */
 export function fillScript(file: string, values: Record<string, ScriptValue>): string {
-  let template = templates.get(file);
-  if (template === undefined) {
-    template = readFileSync(resolve(__dirname, "scripts", file), "utf8");
-    templates.set(file, template);
-  }
+  const template = withIncludes(file, new Set());
   const where = `scripts/${file}`;
   const used = new Set<string>();
   const valueOf = (name: string): ScriptValue => {

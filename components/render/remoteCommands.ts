@@ -19,12 +19,12 @@ export function renderHostReadyCheck(hostName: string, waitSeconds = HOST_READY_
 
 /** The gate at creation: the container runs (not yet healthy; see DockerService). */
 export function renderGateRunning(containerName: string, waitSeconds = GATE_RUNNING_WAIT_SECONDS): string {
-  return fillScript("gate.sh", { CONTAINER: containerName, WAIT_FOR: "running", HEALTH_URL: "", WAIT_SECONDS: String(waitSeconds) });
+  return fillScript("gate-running.sh", { CONTAINER: containerName, WAIT_SECONDS: String(waitSeconds) });
 }
 
 /** The gate on every change: the service answers its health URL again. */
 export function renderGateHealthy(containerName: string, healthUrl: string, waitSeconds: number): string {
-  return fillScript("gate.sh", { CONTAINER: containerName, WAIT_FOR: "healthy", HEALTH_URL: healthUrl, WAIT_SECONDS: String(waitSeconds) });
+  return fillScript("gate-healthy.sh", { CONTAINER: containerName, HEALTH_URL: healthUrl, WAIT_SECONDS: String(waitSeconds) });
 }
 
 /**

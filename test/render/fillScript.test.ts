@@ -67,6 +67,17 @@ describe("fillScript", () => {
     expect(() => fillScript(unquoted, { BODY: "x" })).toThrow(/only line of a quoted here-document/);
   });
 
+  test("@include:FILE@: the shared part without its shebang, filled from the same values", () => {
+    const part = template(`#!/bin/sh\necho "part sees $x" @V@\n`);
+    const t = template(`#!/bin/sh\nx=1\n@include:${path.basename(part)}@\necho end\n`);
+    const filled = fillScript(t, { V: "it's" });
+    expect(filled.match(/#!/g)).toHaveLength(1);
+    expect(sh(filled)).toBe("part sees 1 it's\nend\n");
+    const self = path.join(DIR, "self.sh");
+    fs.writeFileSync(self, "#!/bin/sh\n@include:self.sh@\n");
+    expect(() => fillScript(self, {})).toThrow(/includes itself/);
+  });
+
   test("no placeholder on a comment line; missing and unused values throw", () => {
     expect(() => fillScript(template(`#!/bin/sh\n# for @HOST@\ntrue\n`), { HOST: "a\nrm -rf /" })).toThrow(/comment line/);
     const t = template(`#!/bin/sh\necho @A@\n`);
