@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as alicloud from "@pulumi/alicloud";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
-import { hostRevision, renderCloudInit } from "../render/cloudInit";
-import { renderHostApplyCommand } from "../render/hostApply";
+import { hostRevision } from "../render/cloudInit";
+import { hostApplyCommand } from "../render/hostApply";
+import { hostFile } from "../render/hostFiles";
 import { dataDiskSpecInputs, instanceSpecInputs, REPLACE_REQUESTED_TAG } from "./hostInputs";
 import { HostLock, hostLockInputs } from "./hostLock";
 import { renderHostReadyCheck } from "../render/remoteCommands";
@@ -90,11 +91,14 @@ export class Host extends pulumi.ComponentResource {
 
     // The slot's pinned host key: generated once, kept across instance replacements.
     const hostKey = new HostKey(`${name}-hostkey`, { slot: host.name }, { parent: this });
+    // What lands on this host comes from hostFiles (components/render/hostFiles.ts), as the plan's files do.
+    const userDataFile = hostFile(spec, host, "user-data");
+    const setupFile = hostFile(spec, host, "host-setup");
     // Secret as a whole: it carries the host's private key.
     const userData = pulumi.secret(
       pulumi
         .all([disk.id, hostKey.publicKey, hostKey.privateKey])
-        .apply(([diskId, publicKey, privateKey]) => renderCloudInit(spec, host, role, diskId, { publicKey, privateKey })),
+        .apply(([dataDiskId, publicKey, privateKey]) => userDataFile.render({ dataDiskId, hostKey: { publicKey, privateKey } })),
     );
     const instance = new alicloud.ecs.Instance(
       name,
@@ -144,7 +148,7 @@ export class Host extends pulumi.ComponentResource {
 
     // Applies the current setup script (data disk growth, authorized keys, and anything else the
     // script does) on the running host; its text is the script, so any change re-runs it.
-    const applyCommand = disk.id.apply((diskId) => renderHostApplyCommand(spec, host, role, diskId));
+    const applyCommand = disk.id.apply((dataDiskId) => hostApplyCommand(host, hostRevision(spec, host), setupFile.render({ dataDiskId })));
     const setup = new command.remote.Command(
       `${name}-setup`,
       {

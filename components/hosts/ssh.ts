@@ -100,7 +100,7 @@ export function dockerSshOptions(access: SshRoute, hostPublicKey: string): strin
   const b = access.bastion;
   if (b) {
     const jump = ["ssh", ...pinnedHostKeyOpts(b.hostKey, "%%"), "-o", "ConnectTimeout=20", "-W", "%h:%p", "-p", String(b.port), "-l", b.user, "--", b.host];
-    opts.push("-o", `ProxyCommand=${jump.map((w) => (/^[A-Za-z0-9_.,:=%/@+-]+$/.test(w) ? w : shQuote(w))).join(" ")}`);
+    opts.push("-o", `ProxyCommand=${jump.map((w) => shQuote(w, "if-needed")).join(" ")}`);
   }
   return opts;
 }

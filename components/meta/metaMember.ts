@@ -6,7 +6,7 @@ import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { hostLockInputs } from "../hosts/hostLock";
 import { dockerSshOpts, triggeredScript } from "../hosts/ssh";
 import { hostRevision } from "../render/cloudInit";
-import { renderCeresMetaToml } from "../render/ceresmetaToml";
+import { clusterHost, hostFile } from "../render/hostFiles";
 import { renderMetaBootstrapGuard } from "../render/metaGuard";
 import { healthUrlOf, renderRollGate, renderServiceProbe, rollHint, serviceRevision, sshConfigBlock } from "../render/rollGate";
 import { DockerService } from "../runtime/dockerService";
@@ -49,7 +49,9 @@ export class MetaMember extends pulumi.ComponentResource {
 
     // Runs before the container is created or replaced: refuses to start this member with an
     // empty data dir and "new" into a running cluster that knows it (etcd would split).
-    const config = renderCeresMetaToml(spec, member);
+    const onHost = clusterHost(spec, member.host);
+    const configFile = hostFile(spec, member.host, "service-config");
+    const config = configFile.render({});
     const healthUrl = healthUrlOf(spec, "meta");
     const revision = serviceRevision({
       image: spec.images.meta,
@@ -75,12 +77,12 @@ export class MetaMember extends pulumi.ComponentResource {
       {
         host: this.host,
         image: spec.images.meta,
-        containerName: "ceresmeta",
-        config: { path: META_PATHS.configInContainer, content: pulumi.output(config) },
+        containerName: onHost.container,
+        config: { path: configFile.path, content: pulumi.output(config) },
         dataOnHost: META_PATHS.dataOnHost,
         dataInContainer: META_PATHS.dataInContainer,
-        labels: { "ceresdb.role": "meta", "ceresdb.member": member.memberName },
-        ports: { client: spec.ports.metaClient, peer: spec.ports.metaPeer, http: spec.ports.metaHttp },
+        labels: { "ceresdb.role": onHost.role, "ceresdb.member": onHost.member },
+        ports: onHost.ports,
         healthUrl,
         revision,
         probe,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "fs";
 import { isIP } from "net";
-import { join } from "path";
+import { dirname, resolve } from "path";
 import * as TOML from "@iarna/toml";
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
 
@@ -103,7 +103,8 @@ export function orderedMetaMembers(spec: ClusterSpec, opts: RenderOptions = {}):
  * header that says where it came from and explains the non-obvious values.
  */
 export function commentBlock(lines: string[]): string {
-  return lines.map((l) => (l === "" ? "#" : `# ${l}`)).join("\n") + "\n";
+  // A value with a newline in a line stays inside the comment.
+  return lines.flatMap((l) => l.split("\n")).map((l) => (l === "" ? "#" : `# ${l}`)).join("\n") + "\n";
 }
 
 /**
@@ -117,35 +118,109 @@ export function stringifyToml(doc: TOML.JsonMap): string {
   );
 }
 
+/** Characters that never need quoting in a POSIX shell word (no `~`: a leading one expands). */
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
 /**
- * `value` as one single-quoted POSIX shell word: the only way any value enters a rendered
- * script (host setup, readiness, gates, guard), so no value is ever expanded by the shell.
+ * `value` as one POSIX shell word: single-quoted, so nothing in it is ever expanded by the shell.
+ * The one quoting helper of the repository: every value that enters a rendered script (host
+ * setup, readiness, gates, guard, roll gate) or a command line we write goes through it.
+ * `if-needed` leaves a word of SAFE_WORD characters bare, for command lines people read
+ * (`ssh -o ProxyCommand=...`, the documented `pulumi config set` commands).
  */
-export function shQuote(value: string): string {
+export function shQuote(value: string, when: "always" | "if-needed" = "always"): string {
+  if (when === "if-needed" && SAFE_WORD.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+function readTemplate(file: string): string {
+  let template = templates.get(file);
+  if (template === undefined) {
+    template = readFileSync(resolve(__dirname, "scripts", file), "utf8");
+    templates.set(file, template);
+  }
+  return template;
+}
+
+/** The template with its `@include:FILE@` lines replaced by the shared parts. */
+function withIncludes(file: string, seen: Set<string>): string {
+  if (seen.has(file)) throw new RenderError(`scripts/${file}`, "includes itself");
+  return readTemplate(file).replace(/^@include:([A-Za-z0-9._-]+)@\n/gm, (_m, part: string) =>
+    withIncludes(resolve(dirname(resolve(__dirname, "scripts", file)), part), new Set([...seen, file])).replace(/^#![^\n]*\n/, ""),
+  );
+}
+
+/** What fillScript puts in for a placeholder. */
+export type ScriptValue = string | number | readonly string[];
 
 const templates = new Map<string, string>();
 
 /**
- * A shell script under `components/render/scripts/` with every `@NAME@` placeholder replaced by
- * the quoted value (shQuote). The files are real scripts, checked by shellcheck
- * (test/render/shellcheck.test.ts); a placeholder without a value, or a value without a
- * placeholder, is a renderer bug and throws.
+ * A shell script under `components/render/scripts/`, with its placeholders filled:
+ * - `@NAME@`: the value as one quoted word (shQuote); a list as quoted words separated by
+ *   spaces (for `set --` or an argument list); an integer bare (it cannot hold a shell character).
+ * - `@word:NAME@`: the value bare, which must then be made of SAFE_WORD characters only (a path or
+ *   URL inside a double-quoted message or a remote command line); anything else throws.
+ * - a line `@heredoc:NAME@`: the value's lines, verbatim, as the whole body of the quoted
+ *   here-document (`<<'END'`) around it; a value holding the end line throws.
+ * - a line `@include:FILE@`: the shared part FILE (beside `file`), without its shebang, filled
+ *   from the same values.
+ * No placeholder may sit on a comment line (a value with a newline would turn into code there).
+ * The files are real scripts, checked by shellcheck as rendered (test/render/shellcheck.test.ts);
+ * a placeholder without a value, or a value without a placeholder, is a renderer bug and throws.
  */
-export function fillScript(file: string, values: Record<string, string>): string {
-  let template = templates.get(file);
-  if (template === undefined) {
-    template = readFileSync(join(__dirname, "scripts", file), "utf8");
-    templates.set(file, template);
-  }
+export function fillScript(file: string, values: Record<string, ScriptValue>): string {
+  const template = withIncludes(file, new Set());
+  const where = `scripts/${file}`;
   const used = new Set<string>();
-  const filled = template.replace(/@([A-Z][A-Z0-9_]*)@/g, (_m, name: string) => {
-    if (!(name in values)) throw new RenderError(`scripts/${file}`, `no value for @${name}@`);
+  const valueOf = (name: string): ScriptValue => {
+    if (!(name in values)) throw new RenderError(where, `no value for @${name}@`);
     used.add(name);
-    return shQuote(values[name]);
-  });
+    return values[name];
+  };
+  const lines = template.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const heredoc = /^@heredoc:([A-Z][A-Z0-9_]*)@$/.exec(line);
+    if (heredoc) {
+      const open = /<<'([A-Za-z_][A-Za-z0-9_]*)'$/.exec(lines[i - 1] ?? "");
+      if (!open || lines[i + 1] !== open[1]) throw new RenderError(where, `@heredoc:${heredoc[1]}@ must be the only line of a quoted here-document`);
+      const body = valueOf(heredoc[1]);
+      if (typeof body !== "string") throw new RenderError(where, `@heredoc:${heredoc[1]}@ takes a string`);
+      const bodyLines = body.endsWith("\n") ? body.slice(0, -1) : body;
+      if (bodyLines.split("\n").includes(open[1])) throw new RenderError(where, `the value of @heredoc:${heredoc[1]}@ contains the here-document end ${open[1]}`);
+      out.push(bodyLines);
+      continue;
+    }
+    if (/^\s*#/.test(line) && /@(word:)?[A-Z][A-Z0-9_]*@/.test(line)) throw new RenderError(where, `placeholder on a comment line: ${line.trim()}`);
+    out.push(
+      line.replace(/@(word:)?([A-Z][A-Z0-9_]*)@/g, (_m, bare: string | undefined, name: string) => {
+        const v = valueOf(name);
+        if (bare) {
+          const text = String(v);
+          if (typeof v === "object" || !SAFE_WORD.test(text)) throw new RenderError(where, `@word:${name}@ must be one word of [A-Za-z0-9_@%+=:,./-], got ${JSON.stringify(v)}`);
+          return text;
+        }
+        if (typeof v === "number") {
+          if (!Number.isInteger(v)) throw new RenderError(where, `@${name}@: ${v} is not an integer`);
+          return String(v);
+        }
+        return typeof v === "string" ? shQuote(v) : v.map((w) => shQuote(w)).join(" ");
+      }),
+    );
+  }
   const unused = Object.keys(values).filter((k) => !used.has(k));
-  if (unused.length > 0) throw new RenderError(`scripts/${file}`, `no placeholder for ${unused.join(", ")}`);
-  return filled;
+  if (unused.length > 0) throw new RenderError(where, `no placeholder for ${unused.join(", ")}`);
+  return out.join("\n");
+}
+
+/**
+ * `script` with a `#` comment block right after its shebang: a rendered script's own header (what it
+ * is for, which host), written by the renderer so the template stays free of values in comments.
+ */
+export function withHeader(script: string, lines: string[]): string {
+  const shebang = /^#![^\n]*\n/.exec(script);
+  if (!shebang) throw new RenderError("script", "a script with a header needs a shebang");
+  return shebang[0] + commentBlock(lines) + script.slice(shebang[0].length);
 }

@@ -13,29 +13,20 @@
  */
 import { ClusterSpec, HostSpec } from "../model/types";
 import { HOST_SETUP_SCRIPT, hostRevision, renderHostSetupScript } from "./cloudInit";
-import { RenderError, shQuote } from "./common";
-
-const SETUP_EOF = "CERESDB_HOST_SETUP_EOF";
+import { fillScript, withHeader } from "./common";
 
 /**
- * The remote command that installs and runs the host setup script. Runs on creation too: a
- * replaced instance boots with the user data it was first created with (Pulumi keeps the old
- * value of an ignored property, pulumi/pulumi pkg/resource/deploy/step_generator.go
+ * The remote command that installs and runs the host setup script (scripts/host-apply.sh). Runs on
+ * creation too: a replaced instance boots with the user data it was first created with (Pulumi
+ * keeps the old value of an ignored property, pulumi/pulumi pkg/resource/deploy/step_generator.go
  * processIgnoreChanges), and this brings it to the current script.
  */
 export function renderHostApplyCommand(spec: ClusterSpec, host: HostSpec, role: "meta" | "server", dataDiskId: string): string {
-  const script = renderHostSetupScript(spec, host, role, dataDiskId);
-  if (script.split("\n").includes(SETUP_EOF)) throw new RenderError("host setup", `the script contains its own here-document end ${SETUP_EOF}`);
-  return `#!/bin/sh
-# ceresdb-cluster: apply the host setup of ${host.name} (${hostRevision(spec, host)}).
-# cloud-init runs user data only at first boot; this re-runs the same script whenever it changes.
-set -eu
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
-tmp="$(mktemp)"
-trap 'rm -f "$tmp"' EXIT
-cat > "$tmp" <<'${SETUP_EOF}'
-${script}${SETUP_EOF}
-as_root install -m 0755 -o root -g root "$tmp" ${shQuote(HOST_SETUP_SCRIPT)}
-as_root ${shQuote(HOST_SETUP_SCRIPT)} < /dev/null
-`;
+  return hostApplyCommand(host, hostRevision(spec, host), renderHostSetupScript(spec, host, role, dataDiskId));
+}
+
+/** The host apply command around an already rendered setup script. */
+export function hostApplyCommand(host: HostSpec, revision: string, setupScript: string): string {
+  const command = fillScript("host-apply.sh", { SETUP_SCRIPT: setupScript, SETUP_PATH: HOST_SETUP_SCRIPT });
+  return withHeader(command, [`ceresdb-cluster: apply the host setup of ${host.name} (${revision}).`]);
 }

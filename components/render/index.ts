@@ -17,6 +17,8 @@ export {
   DISK_WAIT_SECONDS,
 } from "./cloudInit";
 export { renderMetaBootstrapGuard } from "./metaGuard";
+export { clusterHost, clusterHosts, hostFile, hostFiles, USER_DATA_PATH } from "./hostFiles";
+export type { ClusterHost, HostFile, HostFileKind, HostValues } from "./hostFiles";
 export { renderLogrotate, rotatedLogFiles, LOGROTATE_CONFIG_PATH } from "./logrotate";
 export type { GuardOptions } from "./metaGuard";
 export {

@@ -20,7 +20,7 @@ export interface DockerServiceArgs {
   labels: Record<string, string>;
   /**
    * What the service listens on, by name (`{grpc: 8831, ...}`). Host networking publishes no
-   * ports, so they are recorded as the label `ceresdb.ports` for `docker inspect` and the plan.
+   * ports, so they are recorded as the label `ceresdb.ports`, for `docker inspect` on the host.
    */
   ports: Record<string, number>;
   /**

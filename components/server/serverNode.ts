@@ -5,12 +5,11 @@ import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { hostLockInputs } from "../hosts/hostLock";
 import { dockerSshOpts } from "../hosts/ssh";
 import { hostRevision } from "../render/cloudInit";
-import { renderCeresDbToml } from "../render/ceresdbToml";
 import { healthUrlOf, renderRollGate, renderServiceProbe, renderShardProbe, rollHint, secretsDigest, SECRET_PLACEHOLDERS, serviceRevision, sshConfigBlock } from "../render/rollGate";
 import { DockerService } from "../runtime/dockerService";
 import { SERVER_PATHS } from "../model/paths";
 import { ClusterSecrets, ClusterSpec, NodeSpec } from "../model/types";
-import { traitsOf } from "../model/versions";
+import { clusterHost, hostFile } from "../render/hostFiles";
 
 export interface ServerNodeArgs {
   spec: ClusterSpec;
@@ -49,8 +48,10 @@ export class ServerNode extends pulumi.ComponentResource {
     this.host = new Host(`${name}-host`, hostArgs(spec, node.host, "server", infra, args.after), { parent: this });
 
     // The TOML carries the OSS key: render it inside the secret, and keep the result secret.
+    const onHost = clusterHost(spec, node.host);
+    const configFile = hostFile(spec, node.host, "service-config");
     const healthUrl = healthUrlOf(spec, "server");
-    const content = pulumi.secret(args.secrets.apply((s) => renderCeresDbToml(spec, node, s)));
+    const content = pulumi.secret(args.secrets.apply((secrets) => configFile.render({ secrets })));
     // The revision must not be secret (the plan, the PR diff and the timeline read which roll
     // gates change), nor a plain hash of the secrets (a low-entropy OBKV password could be guessed
     // from it): the config is hashed with placeholders, and the secrets only through an HMAC
@@ -60,7 +61,7 @@ export class ServerNode extends pulumi.ComponentResource {
         serviceRevision({
           image: spec.images.node,
           healthUrl,
-          config: renderCeresDbToml(spec, node, SECRET_PLACEHOLDERS),
+          config: configFile.render({ secrets: SECRET_PLACEHOLDERS }),
           hostRevision: hostRevision(spec, node.host),
           replacing: hostLockInputs(spec, node.host).replacing,
           secretsDigest: secretsDigest(s),
@@ -73,17 +74,12 @@ export class ServerNode extends pulumi.ComponentResource {
       {
         host: this.host,
         image: spec.images.node,
-        containerName: "ceresdb",
-        config: { path: SERVER_PATHS.configInContainer, content },
+        containerName: onHost.container,
+        config: { path: configFile.path, content },
         dataOnHost: SERVER_PATHS.dataOnHost,
         dataInContainer: SERVER_PATHS.dataInContainer,
-        labels: { "ceresdb.role": "server", "ceresdb.member": `node${node.index}` },
-        ports: {
-          grpc: spec.ports.grpc,
-          http: spec.ports.http,
-          mysql: spec.ports.mysql,
-          ...(traitsOf(spec.version).postgresql ? { postgresql: spec.ports.postgresql } : {}),
-        },
+        labels: { "ceresdb.role": onHost.role, "ceresdb.member": onHost.member },
+        ports: onHost.ports,
         healthUrl,
         revision,
         probe,

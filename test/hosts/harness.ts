@@ -24,6 +24,7 @@ import { spawnSync, SpawnSyncOptions } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Plan, PlanCommand, PlanHost, REPO } from "./plan";
+import { shQuote } from "../../components/render/common";
 
 export const HERE = __dirname;
 export const CACHE = path.join(REPO, ".cache", "hosts");
@@ -275,12 +276,11 @@ export function dockerEnv(s: Session, h: PlanHost): NodeJS.ProcessEnv {
   const wrap = path.join(dir, "ssh");
   if (!fs.existsSync(wrap)) {
     fs.mkdirSync(dir, { recursive: true });
-    const q = (x: string) => `'${x.replace(/'/g, `'"'"'`)}'`;
     fs.writeFileSync(
       wrap,
       // ssh takes the first value of an option: the provider's own known-hosts options win;
       // without them (no pinned key), a per-run known_hosts file keeps root's untouched.
-      `#!/bin/sh\nexec /usr/bin/ssh -i ${q(s.key)} -o IdentitiesOnly=yes -o BatchMode=yes ${h.docker.sshOpts.map(q).join(" ")} -o UserKnownHostsFile=${q(s.knownHosts)} "$@"\n`,
+      `#!/bin/sh\nexec /usr/bin/ssh -i ${shQuote(s.key)} -o IdentitiesOnly=yes -o BatchMode=yes ${h.docker.sshOpts.map((o) => shQuote(o)).join(" ")} -o UserKnownHostsFile=${shQuote(s.knownHosts)} "$@"\n`,
       { mode: 0o755 },
     );
   }

@@ -1,13 +1,18 @@
 /**
- * Every script the stack runs on a host passes shellcheck: the remote commands (readiness gate,
- * rolling gates, bootstrap guards) exactly as the program registers them for the checked-in
- * stacks, trigger line included, and the host setup script of cloud-init; plus the renderers'
- * output for every spec fixture. Without shellcheck the test fails under CI=true and is skipped
- * (loudly) elsewhere.
+ * Every script the stack runs on a host passes shellcheck: for each checked-in stack, every
+ * command resource's text exactly as the program registers it (remote and local, trigger line
+ * included) and every script file hostFiles puts on its hosts; every template under
+ * components/render/scripts/ must show up in one of those (a template no stack renders fails);
+ * plus the renderers' output for every spec fixture. Without shellcheck the test fails under
+ * CI=true and is skipped (loudly) elsewhere.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import YAML from "yaml";
-import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
+import { clusterHosts, hostFiles } from "../../components/render/hostFiles";
+import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/plan/offline";
+import { hostValuesOfRun, specOfRun } from "../../tools/plan/render";
 import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
 import { renderBackupCredentialsCommand, renderMetaBackupScript, renderMetaRestoreScript } from "../../components/render/metaBackup";
@@ -32,6 +37,46 @@ function shellcheck(script: string, extra: string[] = []): string {
   return r.status === 0 ? "" : `${r.stdout}${r.stderr}`.trim() || `exit ${r.status}`;
 }
 
+/**
+ * Every script a stack runs or puts on a host: the text of every command resource (remote and
+ * local, create and update, trigger line included) and every file hostFiles puts on a host that is
+ * a script (a shebang). Found by resource type and by hostFiles, not by name, so a new command or
+ * a new script file is checked without touching this test.
+ */
+function stackScripts(run: OfflineRun): Map<string, string> {
+  const scripts = new Map<string, string>();
+  for (const r of run.resources) {
+    if (!r.type.startsWith("command:")) continue;
+    for (const k of ["create", "update", "delete"] as const) if (r.inputs[k] !== undefined) scripts.set(`${r.name}.${k}`, String(unwrapSecrets(r.inputs[k])));
+  }
+  const spec = specOfRun(run);
+  for (const h of clusterHosts(spec)) {
+    const values = hostValuesOfRun(run, spec, h);
+    for (const f of hostFiles(spec, h.host)) {
+      const content = f.render(values);
+      if (content.startsWith("#!")) scripts.set(`${h.host.name}:${f.path}`, content);
+    }
+  }
+  return scripts;
+}
+
+const SCRIPTS_DIR = path.join(__dirname, "..", "..", "components", "render", "scripts");
+
+/**
+ * A template as a pattern of what it renders to: its text with each placeholder standing for any
+ * value, and room for the header the renderer adds after the shebang.
+ */
+function templatePattern(template: string): RegExp {
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const body = template
+    .replace(/\n$/, "")
+    .split(/(@(?:word:|heredoc:)?[A-Z][A-Z0-9_]*@|@include:[A-Za-z0-9._-]+@\n)/)
+    .map((part, i) => (i % 2 === 1 ? "[\\s\\S]*?" : esc(part)))
+    .join("");
+  const shebang = /^(#![^\n]*\n)/.exec(template);
+  return new RegExp(shebang ? esc(shebang[1]) + "(?:[#:][^\\n]*\\n)*" + body.slice(esc(shebang[1]).length) : body);
+}
+
 function findings(scripts: Map<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, script] of scripts) {
@@ -42,12 +87,19 @@ function findings(scripts: Map<string, string>): Record<string, string> {
 }
 
 maybe("shellcheck on every rendered script", () => {
+  // One offline run per stack, shared by the tests below.
+  const runs = new Map<string, OfflineRun>();
+  async function runOf(stack: string): Promise<OfflineRun> {
+    if (!runs.has(stack)) runs.set(stack, await runOffline({ stack }));
+    return runs.get(stack)!;
+  }
+
   test("shellcheck is installed", () => {
     expect(hasShellcheck).toBe(true);
   });
 
   test.each(["dev", "staging", "prod"])("the %s stack's remote commands and host setup scripts", async (stack) => {
-    const run = await runOffline({ stack });
+    const run = await runOf(stack);
     const scripts = new Map<string, string>();
     for (const r of run.resources) {
       if (r.type === "command:remote:Command" || r.type === "command:local:Command") {
@@ -65,6 +117,32 @@ maybe("shellcheck on every rendered script", () => {
     const members = run.resources.filter((r) => r.type === "ceresdb:meta:MetaMember").length;
     expect(scripts.size).toBe(7 * hosts + 2 * members);
     expect(findings(scripts)).toEqual({});
+  }, 120_000);
+
+  async function scriptsOf(stack: string): Promise<Map<string, string>> {
+    return stackScripts(await runOf(stack));
+  }
+
+  test.each(["dev", "staging", "prod"])("the %s stack: every command (remote and local) and every script file on its hosts", async (stack) => {
+    const scripts = await scriptsOf(stack);
+    // At least the readiness, setup, gate and roll-gate commands and the host setup script.
+    expect([...scripts.keys()].some((k) => k.endsWith("-roll.update"))).toBe(true);
+    expect([...scripts.keys()].some((k) => k.endsWith("ceresdb-cluster-host-setup.sh"))).toBe(true);
+    expect(findings(scripts)).toEqual({});
+  }, 120_000);
+
+  test("every template under components/render/scripts/ is rendered into a script the stacks run", async () => {
+    const all: string[] = [];
+    for (const stack of ["dev", "staging", "prod"]) all.push(...(await scriptsOf(stack)).values());
+    const templates = fs.readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith(".sh"));
+    expect(templates.length).toBeGreaterThan(0);
+    const text = (t: string) => fs.readFileSync(path.join(SCRIPTS_DIR, t), "utf8");
+    // A shared part (`@include:FILE@` in another template) is rendered without its shebang.
+    const included = new Set(templates.flatMap((t) => [...text(t).matchAll(/^@include:([A-Za-z0-9._-]+)@$/gm)].map((m) => m[1])));
+    // An including template is matched up to its first include (the part is matched on its own).
+    const pattern = (t: string) => templatePattern(included.has(t) ? text(t).replace(/^#![^\n]*\n/, "") : text(t).split(/^@include:/m)[0]);
+    const unused = templates.filter((t) => !all.some((s) => pattern(t).test(s)));
+    expect(unused).toEqual([]);
   }, 120_000);
 
   test("the renderers' output for every spec fixture, with and without a trigger line", () => {

@@ -1,9 +1,18 @@
 /**
  * Turn an offline run into the plan: the generated files (TOMLs, cloud-inits, container specs,
  * resource inventory), the resource table, the endpoints and a topology diagram. Pure: no I/O.
+ *
+ * What lands on each host is written from hostFiles (components/render/hostFiles.ts), the
+ * function the components deploy from, for the spec the program built from the same settings;
+ * the run only supplies what the cloud assigns (disk IDs, host keys, the RAM key).
  */
 import { createHash } from "crypto";
 import * as path from "path";
+import { splitConfig } from "../../components/config/stackConfig";
+import { hostResourceNames } from "../../components/contracts/names";
+import { buildSpec } from "../../components/model/buildSpec";
+import { ClusterSpec } from "../../components/model/types";
+import { ClusterHost, clusterHosts, hostFiles, HostValues } from "../../components/render/hostFiles";
 import { OfflineRun, RecordedResource, unwrapSecrets } from "./offline";
 import { makeRedactor, Redactor } from "./redact";
 
@@ -62,10 +71,11 @@ export interface Plan {
 
 const T = {
   instance: "alicloud:ecs/instance:Instance",
-  vswitch: "alicloud:vpc/switch:Switch",
+  disk: "alicloud:ecs/ecsDisk:EcsDisk",
+  hostKey: "pulumi-nodejs:dynamic/ceresdb:HostKey",
+  accessKey: "alicloud:ram/accessKey:AccessKey",
   container: "docker:index/container:Container",
   remoteImage: "docker:index/remoteImage:RemoteImage",
-  dockerProvider: "pulumi:providers:docker",
 };
 
 type Obj = Record<string, unknown>;
@@ -98,39 +108,78 @@ function stableJson(v: unknown): string {
   return `${JSON.stringify(v, null, 2)}\n`;
 }
 
+function withNewline(text: string): string {
+  return text.endsWith("\n") ? text : `${text}\n`;
+}
+
+/**
+ * The spec the program built from the same settings: the run's config through the program's own
+ * split (splitConfig) and validator (buildSpec). The program already refused invalid settings.
+ */
+export function specOfRun(run: Pick<OfflineRun, "project" | "stack" | "config" | "secretKeys">): ClusterSpec {
+  const secret = new Set(run.secretKeys);
+  const split = splitConfig(run.config, (k) => secret.has(k));
+  const built = buildSpec({
+    project: run.project,
+    stack: run.stack,
+    region: run.config["alicloud:region"],
+    values: split.values,
+    secretsSet: new Set(split.secretNames),
+    plaintextSecrets: split.plaintextSecrets,
+    undeclaredSettings: split.undeclaredSettings,
+  });
+  if (!built.ok) throw new Error(`the run's settings do not build a spec: ${built.problems.map((p) => p.setting).join(", ")}`);
+  return built.spec;
+}
+
+/** The resources one host of the spec was deployed as, found by the names the program gives them. */
+interface HostResources {
+  instance?: RecordedResource;
+  disk?: RecordedResource;
+  hostKey?: RecordedResource;
+  container?: RecordedResource;
+}
+
+function hostResources(run: OfflineRun, spec: ClusterSpec, host: ClusterHost): HostResources {
+  const names = hostResourceNames(spec.namePrefix, host.host.name);
+  const instance = run.resources.find((r) => r.type === T.instance && r.inputs.instanceName === names.instanceName);
+  const disk = run.resources.find((r) => r.type === T.disk && r.inputs.diskName === names.diskName);
+  const hostKey = run.resources.find((r) => r.type === T.hostKey && r.inputs.slot === host.host.name);
+  // The container runs on the Docker provider that sits beside the instance in its Host component.
+  const container = run.resources.find((c) => {
+    if (c.type !== T.container || !c.provider || !instance?.parent) return false;
+    return run.resources.some((p) => p.name === c.provider && p.parent === instance.parent);
+  });
+  return { instance, disk, hostKey, container };
+}
+
+/**
+ * The values a host's files take that the cloud assigns (components/render/hostFiles.ts
+ * HostValues), as the run recorded them: the data disk's ID, the slot's host key, and for a
+ * CeresDB node the credentials (the supplied key, or the RAM access key the stack creates).
+ */
+export function hostValuesOfRun(run: OfflineRun, spec: ClusterSpec, host: ClusterHost, found = hostResources(run, spec, host)): HostValues {
+  const values: HostValues = { dataDiskId: found.disk?.id };
+  const key = obj(found.hostKey?.state);
+  if (typeof key.publicKey === "string" && typeof key.privateKey === "string") values.hostKey = { publicKey: key.publicKey, privateKey: String(unwrapSecrets(key.privateKey)) };
+  if (host.role === "server") {
+    const secret = (name: string) => run.secretValues[`ceresdb:${name}`] || undefined;
+    const ram = run.resources.find((r) => r.type === T.accessKey);
+    values.secrets = {
+      ossAccessKeyId: spec.storage.useSuppliedKey ? (spec.storage.suppliedKeyId ?? "") : (ram?.id ?? ""),
+      ossAccessKeySecret: spec.storage.useSuppliedKey ? (secret("ossAccessKeySecret") ?? "") : String(unwrapSecrets(ram?.state.secret) ?? ""),
+      obkvPassword: secret("obkvPassword"),
+      obkvSysPassword: secret("obkvSysPassword"),
+    };
+  }
+  return values;
+}
+
 export function renderPlan(run: OfflineRun): Plan {
   const redact = makeRedactor(run);
   const files: PlanFile[] = [];
-  const byName = new Map<string, RecordedResource>();
-  for (const r of run.resources) byName.set(r.name, r);
+  const spec = specOfRun(run);
 
-  // Zones: vswitch id -> zone.
-  const zoneOfSwitch = new Map<string, string>();
-  for (const r of run.resources) {
-    if (r.type === T.vswitch && r.id) zoneOfSwitch.set(r.id, str(r.inputs.zoneId) ?? "?");
-  }
-
-  // Hosts from instances (cloud-init per host).
-  const hosts: PlanHost[] = [];
-  /** Host name by the component that owns the instance (the Docker provider's parent too). */
-  const hostByParent = new Map<string, string>();
-  for (const r of run.resources.filter((x) => x.type === T.instance)) {
-    const tags = obj(redact.value(r.inputs.tags));
-    const name = str(tags.host) ?? r.name;
-    const privateIp = str(r.state.privateIp) ?? str(r.inputs.privateIp);
-    const zone = str(r.inputs.availabilityZone) ?? zoneOfSwitch.get(str(r.inputs.vswitchId) ?? "");
-    hosts.push({ name, role: str(tags.role) ?? "?", zone, privateIp, resource: r.name });
-    if (r.parent) hostByParent.set(r.parent, name);
-    const userData = r.inputs.userData;
-    if (userData !== undefined) {
-      // Secret as a whole because it carries the host's private key; shown with that key (and any
-      // other secret) redacted rather than hidden entirely.
-      const text = redact.text(String(unwrapSecrets(userData)));
-      files.push({ path: `hosts/${seg(name)}.cloud-init.yaml`, role: "cloud-init", node: name, content: text.endsWith("\n") ? text : `${text}\n` });
-    }
-  }
-
-  // Containers: TOML uploads and the container spec.
   const imageById = new Map<string, string>();
   for (const r of run.resources.filter((x) => x.type === T.remoteImage)) {
     const id = str(r.state.imageId);
@@ -138,43 +187,45 @@ export function renderPlan(run: OfflineRun): Plan {
     const repoDigest = str(r.state.repoDigest);
     if (repoDigest) imageById.set(repoDigest, String(redact.value(r.inputs.name)));
   }
-  const members: PlanMember[] = [];
-  for (const c of run.resources.filter((x) => x.type === T.container)) {
-    const labels = labelsOf(c, redact);
-    const role = labels["ceresdb.role"] ?? "container";
-    const member = labels["ceresdb.member"] ?? c.name;
-    const provider = c.provider ? byName.get(c.provider) : undefined;
-    const dockerHost = provider ? str(redact.value(provider.inputs.host)) : undefined;
-    // The provider sits beside the instance in the same host component (a public SSH address
-    // would not match the private IPs).
-    const host = provider?.parent ? hostByParent.get(provider.parent) : undefined;
-    // Host-networked containers publish no ports; they declare what they listen on in a label.
-    const published = arr(redact.value(c.inputs.ports)).map((p) => Number(obj(p).external ?? obj(p).internal));
-    const declared = (labels["ceresdb.ports"] ?? "").split(",").filter(Boolean).map((p) => Number(p.split("=").pop()));
-    const ports = published.length > 0 ? published : declared;
-    members.push({ member, role, host, ports, resource: c.name });
 
-    const uploads = arr(redact.value(c.inputs.uploads)).map(obj);
-    for (const u of uploads) {
-      const file = str(u.file) ?? "upload";
-      const content = str(u.content) ?? "";
-      const base = path.posix.basename(file);
-      const isToml = base.endsWith(".toml");
-      const dir = role === "meta" ? "meta" : role === "server" ? "nodes" : "containers";
-      files.push({
-        path: isToml && uploads.length === 1 ? `${dir}/${seg(member)}.toml` : `${dir}/${seg(member)}/${seg(base)}`,
-        role: role === "meta" ? "meta-config" : "server-config",
-        node: member,
-        content: content.endsWith("\n") ? content : `${content}\n`,
-      });
+  const hosts: PlanHost[] = [];
+  const members: PlanMember[] = [];
+  for (const h of clusterHosts(spec)) {
+    const found = hostResources(run, spec, h);
+    const name = h.host.name;
+    hosts.push({ name, role: h.role, zone: h.host.zoneId, privateIp: h.host.privateIp, resource: found.instance?.name ?? name });
+    members.push({ member: h.member, role: h.role, host: name, ports: Object.values(h.ports), resource: found.container?.name ?? h.member });
+
+    // What lands on the host, from the function the components deploy from; shown with every
+    // secret (the host's private key included) redacted rather than hidden entirely.
+    const values = hostValuesOfRun(run, spec, h, found);
+    const onHost = hostFiles(spec, h.host);
+    const uploads = onHost.filter((f) => f.delivery === "container-upload");
+    for (const f of onHost) {
+      if (f.delivery === "user-data") {
+        files.push({ path: `hosts/${seg(name)}.cloud-init.yaml`, role: "cloud-init", node: name, content: withNewline(redact.text(f.render(values))) });
+      } else if (f.delivery === "container-upload") {
+        const dir = h.role === "meta" ? "meta" : "nodes";
+        const base = path.posix.basename(f.path);
+        files.push({
+          path: base.endsWith(".toml") && uploads.length === 1 ? `${dir}/${seg(h.member)}.toml` : `${dir}/${seg(h.member)}/${seg(base)}`,
+          role: h.role === "meta" ? "meta-config" : "server-config",
+          node: h.member,
+          content: withNewline(redact.text(f.render(values))),
+        });
+      }
     }
+
+    // The container as the program declared it (its resource's inputs).
+    const c = found.container;
+    if (!c) continue;
     const inputs = obj(redact.value(c.inputs));
     const imageRef = str(inputs.image) ?? "";
-    const spec = {
-      name: inputs.name ?? member,
-      member,
-      role,
-      host: host ?? dockerHost,
+    const container = {
+      name: inputs.name ?? h.member,
+      member: h.member,
+      role: h.role,
+      host: name,
       image: imageById.get(imageRef) ?? imageRef,
       restart: inputs.restart,
       networkMode: inputs.networkMode,
@@ -184,12 +235,12 @@ export function renderPlan(run: OfflineRun): Plan {
       command: inputs.command,
       entrypoint: inputs.entrypoints,
       healthcheck: inputs.healthcheck,
-      labels,
-      uploads: uploads.map((u) => u.file),
+      labels: labelsOf(c, redact),
+      uploads: arr(inputs.uploads).map((u) => obj(u).file),
       logOpts: inputs.logOpts,
       user: inputs.user,
     };
-    files.push({ path: `containers/${seg(member)}.json`, role: "container", node: member, content: stableJson(spec) });
+    files.push({ path: `containers/${seg(h.member)}.json`, role: "container", node: h.member, content: stableJson(container) });
   }
 
   // Resource inventory (one line per resource) and table.

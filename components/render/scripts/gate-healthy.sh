@@ -21,9 +21,6 @@ until last=$(sh -c "$PROBE" 2>&1); do
   sleep 3
 done
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
-if ! { printf '%s\n' "$SERVICE_REVISION" | as_root tee "$REVISION_FILE.tmp" > /dev/null && as_root mv "$REVISION_FILE.tmp" "$REVISION_FILE"; }; then
-  echo "$CONTAINER is ready, but its revision could not be recorded in $REVISION_FILE" >&2
-  exit 1
-fi
+state="is ready"
+@include:gate-record.sh@
 echo "$CONTAINER ready; revision recorded"

@@ -16,8 +16,5 @@ if ! timeout "$WAIT_SECONDS" sh -c 'until [ "$(docker inspect -f "{{.State.Runni
   exit 1
 fi
 
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
-if ! { printf '%s\n' "$SERVICE_REVISION" | as_root tee "$REVISION_FILE.tmp" > /dev/null && as_root mv "$REVISION_FILE.tmp" "$REVISION_FILE"; }; then
-  echo "$CONTAINER runs, but its revision could not be recorded in $REVISION_FILE" >&2
-  exit 1
-fi
+state="runs"
+@include:gate-record.sh@
