@@ -1,3 +1,4 @@
+import { validateLoadBalancers } from "./validate/loadBalancers";
 import {
   Cidr,
   cidrContains,
@@ -421,6 +422,9 @@ export function buildSpec(input: SettingsInput): BuildResult {
     host: host("node", i, nodePlacement(i, zoneIds.length)),
   }));
 
+  const lbs = validateLoadBalancers({ name, version, ports: ports!, zones, clientCidrs: clientCidrs!.length > 0 ? clientCidrs! : [vpcCidrText], allowPublicAccess: allowPublic === true, metaHosts: meta.map((m) => m.host), nodeHosts: nodes.map((n) => n.host) });
+  if (lbs.problems.length > 0) return { ok: false, problems: lbs.problems };
+
   const spec: ClusterSpec = {
     project: input.project,
     stack: input.stack,
@@ -474,6 +478,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     nodes,
     protection: protectionFor(environment!),
     logLevel: logLevel!,
+    loadBalancers: lbs.loadBalancers,
   };
   return { ok: true, spec, warnings };
 }
