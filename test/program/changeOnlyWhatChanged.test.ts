@@ -30,7 +30,12 @@ describe("growing and shrinking a dynamic cluster", () => {
     const before = byKey(three);
     const after = byKey(four);
     const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)));
-    expect(changed).toEqual([]);
+    // The one exception: the client load balancer's backend list gains the new node, in place.
+    const clientBackends = "alicloud:slb/backendServer:BackendServer::ceresdb-dev-lb-client-backends";
+    expect(changed).toEqual([clientBackends]);
+    const servers = (m: Map<string, unknown>) => (m.get(clientBackends) as { backendServers: unknown[] }).backendServers;
+    expect(servers(after).slice(0, 3)).toEqual(servers(before));
+    expect(servers(after)).toHaveLength(4);
     const added = [...after.keys()].filter((k) => !before.has(k));
     expect(added.length).toBeGreaterThan(0);
     expect(added.every((k) => k.includes("-node-3"))).toBe(true);
