@@ -5,6 +5,7 @@
  * rendered TOMLs with the one local override). No CeresMeta behaviour is asserted here beyond the
  * local override staying within its four keys; the checks live under checks/.
  */
+import { validateLoadBalancers } from "../../components/model/validate/loadBalancers";
 import { ChildProcess, spawn, SpawnOptions, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
@@ -264,13 +265,30 @@ export async function stop(m: Member): Promise<void> {
 
 /** A copy of `spec` with meta members on loopback (and server nodes on further loopback IPs). */
 export function loopbackSpec(base: ClusterSpec, metaCount: number, stack: string): ClusterSpec {
+  const ports = { ...base.ports, ...PORTS };
+  const meta = metaMembers(metaCount, (i) => IPS[i]);
+  const nodes = serverNodes(base.nodes.length, (i) => `127.0.0.${i + 11}`);
+  // The load balancers as the stack derives them, for a first vSwitch 127.0.0.0/24: the meta one
+  // at 127.0.0.8, where the proof's HAProxy stands in for the CLB (checks/cluster/30-metaLoadBalancer.ts).
+  const lbs = validateLoadBalancers({
+    name: base.name,
+    version: base.version,
+    ports,
+    zones: [{ zoneId: base.network.zones[0].zoneId, cidr: "127.0.0.0/24" }],
+    clientCidrs: ["127.0.0.0/8"],
+    allowPublicAccess: false,
+    metaHosts: meta.map((m) => m.host),
+    nodeHosts: nodes.map((n) => n.host),
+  });
+  if (lbs.problems.length > 0) throw new Error(`loopback load balancers: ${JSON.stringify(lbs.problems)}`);
   return {
     ...base,
     stack,
-    ports: { ...base.ports, ...PORTS },
+    ports,
     bootstrap: { ...base.bootstrap, initialClusterToken: `meta-proof-${stack}-${RUN_ID}` },
-    meta: metaMembers(metaCount, (i) => IPS[i]),
-    nodes: serverNodes(base.nodes.length, (i) => `127.0.0.${i + 11}`),
+    meta,
+    nodes,
+    loadBalancers: lbs.loadBalancers,
   };
 }
 
