@@ -10,6 +10,8 @@ import { ClusterSecrets, ClusterSpec } from "../model/types";
 import { Storage } from "../storage/storage";
 import { faultTolerance } from "../topology/addressing";
 import { traitsOf } from "../model/versions";
+import * as command from "@pulumi/command";
+import { needsShardHandoff, renderShardHandoff } from "../render";
 
 /** Secret stack settings, as the stack config returns them (secret Outputs). */
 export interface ClusterSecretInputs {
@@ -131,6 +133,19 @@ export class CeresDBCluster extends pulumi.ComponentResource {
         ),
       );
     }
+
+    // Scale-in of a dynamic cluster: each node that may be removed gets a command whose delete
+    // step moves its shards to the nodes below it and stops it. Pulumi deletes a removed node's
+    // resources in reverse dependency order, so this runs before its container and host go.
+    spec.nodes.forEach((node, i) => {
+      if (!needsShardHandoff(spec, node)) return;
+      const n = this.nodes[i];
+      new command.remote.Command(
+        `${name}-node-${node.index}-handoff`,
+        { connection: n.host.connection, create: "true", delete: renderShardHandoff(spec, node) },
+        { parent: this, dependsOn: [n.service.container] },
+      );
+    });
 
     const instanceIds = Object.fromEntries([
       ...spec.meta.map((m, i) => [m.host.name, this.members[i].host.instanceId]),

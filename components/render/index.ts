@@ -27,3 +27,4 @@ export {
   HOST_READY_WAIT_SECONDS,
   GATE_RUNNING_WAIT_SECONDS,
 } from "./remoteCommands";
+export { renderShardHandoff, needsShardHandoff, HANDOFF_WAIT_SECONDS } from "./shardHandoff";

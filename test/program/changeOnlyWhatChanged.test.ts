@@ -41,6 +41,21 @@ describe("growing and shrinking a dynamic cluster", () => {
     expect(added.every((k) => k.includes("-node-3"))).toBe(true);
   });
 
+  test("scale-in hand-off: only nodes above the creation count get one; it runs on delete, before the node's container goes", () => {
+    const handoffs = (run: OfflineRun) => run.resources.filter((r) => r.type === "command:remote:Command" && r.name.endsWith("-handoff"));
+    expect(handoffs(three)).toEqual([]);
+    const [h] = handoffs(four);
+    expect(handoffs(four).map((r) => r.name)).toEqual(["ceresdb-dev-node-3-handoff"]);
+    const script = String(unwrapSecrets(h.inputs.delete));
+    const node3 = four.resources.find((r) => r.type === "docker:index/container:Container" && r.name.includes("-node-3"))!;
+    expect(h.dependsOn).toContain(node3.name);
+    // Back to three nodes, the hand-off is no longer declared, so Pulumi deletes it (running this
+    // script) before the container it depends on.
+    expect(script).toContain("NODE='10.");
+    expect(script).toMatch(/TARGETS='(\S+ ){2}\S+'/);
+    expect(h.inputs.create).toBe("true");
+  });
+
   test("the CeresMeta configs keep the creation node count", () => {
     const metaToml = (run: OfflineRun) =>
       run.resources

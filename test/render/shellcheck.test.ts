@@ -11,6 +11,7 @@ import { runOffline, unwrapSecrets } from "../../tools/plan/offline";
 import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
+import { renderShardHandoff } from "../../components/render/shardHandoff";
 import { ALL_FIXTURES } from "../fixtures/specs";
 
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
@@ -49,7 +50,7 @@ maybe("shellcheck on every rendered script", () => {
     const scripts = new Map<string, string>();
     for (const r of run.resources) {
       if (r.type === "command:remote:Command") {
-        for (const k of ["create", "update"] as const) if (r.inputs[k] !== undefined) scripts.set(`${r.name}.${k}`, String(unwrapSecrets(r.inputs[k])));
+        for (const k of ["create", "update", "delete"] as const) if (r.inputs[k] !== undefined) scripts.set(`${r.name}.${k}`, String(unwrapSecrets(r.inputs[k])));
       }
       if (r.type === "alicloud:ecs/instance:Instance") {
         const doc = YAML.parse(String(unwrapSecrets(r.inputs.userData)).replace(/^#cloud-config\n/, "")) as { write_files: { content: string }[] };
@@ -75,6 +76,8 @@ maybe("shellcheck on every rendered script", () => {
     scripts.set("ready", renderHostReadyCheck("meta-0"));
     scripts.set("gate.running", renderGateRunning("ceresmeta"));
     scripts.set("gate.healthy", renderGateHealthy("ceresdb", "http://127.0.0.1:5440/", 600));
+    const grown = { ...ALL_FIXTURES.kafkaDynamic, bootstrap: { ...ALL_FIXTURES.kafkaDynamic.bootstrap, nodeCount: 2 } };
+    scripts.set("shard.handoff", renderShardHandoff(grown, grown.nodes[2]));
     // A value with a quote and a newline (test/render/remoteCommands.test.ts runs worse ones).
     scripts.set("triggers", withTriggerLine(renderGateRunning("ceresmeta"), { CONTAINER_ID: "a'b\nc", HOST_REVISION: "i-1/ecs.g7.large/40/100" }));
     expect(findings(scripts)).toEqual({});
