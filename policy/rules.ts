@@ -113,6 +113,9 @@ export const T = {
   bucketAcl: "alicloud:oss/bucketAcl:BucketAcl",
   ramPolicy: "alicloud:ram/policy:Policy",
   container: "docker:index/container:Container",
+  clb: "alicloud:slb/applicationLoadBalancer:ApplicationLoadBalancer",
+  clbLegacy: "alicloud:slb/loadBalancer:LoadBalancer",
+  nlb: "alicloud:nlb/loadBalancer:LoadBalancer",
 } as const;
 
 export const REQUIRED_TAGS = ALWAYS_TAGS;
@@ -651,6 +654,28 @@ export const metaDeleteBeforeReplace: ResourceRule = {
   },
 };
 
+// --- 8. load balancers -----------------------------------------------------------------------
+
+/**
+ * Rule 8a: the CeresMeta load balancer (tagged `role=lb-meta`) is internal in every environment
+ * class: behind it are the etcd client port and CeresMeta's gRPC, which must never face the
+ * internet. A missing address type is refused too: CreateLoadBalancer's AddressType defaults to
+ * internet (terraform-provider-alicloud resource_alicloud_slb_load_balancer.go leaves it to the
+ * API; NLB's address_type Internet/Intranet, resource_alicloud_nlb_load_balancer.go).
+ */
+export const metaLoadBalancerInternal: ResourceRule = {
+  name: "meta-load-balancer-internal",
+  description: "The CeresMeta load balancer (role=lb-meta) is intranet in every environment class.",
+  appliesTo: (type) => type === T.clb || type === T.clbLegacy || type === T.nlb,
+  check(r) {
+    if (!tagsHaveRole(r, "lb-meta")) return [];
+    const t = r.props.addressType;
+    if (isUnknown(t)) return [];
+    if (typeof t === "string" && t.toLowerCase() === "intranet") return [];
+    return [`${r.name}: CeresMeta load balancer with address type ${t === undefined ? "unset (the API's default is internet)" : JSON.stringify(t)}; it must be intranet (etcd and CeresMeta gRPC never face the internet)`];
+  },
+};
+
 // --- the rule set -----------------------------------------------------------------------------
 
 export function resourceRules(taggable: ReadonlySet<string>): ResourceRule[] {
@@ -666,6 +691,7 @@ export function resourceRules(taggable: ReadonlySet<string>): ResourceRule[] {
     containerUploadsSecret,
     requiredTagsRule(taggable),
     metaDeleteBeforeReplace,
+    metaLoadBalancerInternal,
   ];
 }
 

@@ -4,6 +4,7 @@ import { HostInfra } from "../hosts/hostInfra";
 import { BootstrapLock } from "./bootstrapLock";
 import { MetaMember } from "../meta/metaMember";
 import { Network } from "../network/network";
+import { LoadBalancer } from "../network/loadBalancer";
 import { ServerNode } from "../server/serverNode";
 import { SecretInputs } from "../model/settings";
 import { ClusterSecrets, ClusterSpec } from "../model/types";
@@ -15,6 +16,7 @@ import { Monitoring } from "../monitoring/monitoring";
 import { DataProtection } from "../protection/dataProtection";
 import { renderBackupCredentialsCommand } from "../render/metaBackup";
 import { renderPrometheusConfig, renderAlertRules } from "../render";
+import { needsShardHandoff, renderShardHandoff } from "../render";
 
 /**
  * Secret stack settings, as the stack config returns them (secret Outputs): one field per
@@ -45,6 +47,8 @@ export class CeresDBCluster extends pulumi.ComponentResource {
   readonly members: MetaMember[];
   readonly nodes: ServerNode[];
   readonly monitoring: Monitoring;
+  /** The meta endpoint (every node's meta_addr) and the client endpoint. */
+  readonly loadBalancers: { meta: LoadBalancer; client: LoadBalancer };
   /** Endpoints and addresses for the stack outputs; never a secret. */
   readonly outputs: ClusterOutputs;
 
@@ -166,7 +170,33 @@ export class CeresDBCluster extends pulumi.ComponentResource {
       );
     }
 
-    this.outputs = clusterOutputs(spec, this.storage.bucket);
+    // Scale-in of a dynamic cluster: each node that may be removed gets a command whose delete
+    // step moves its shards to the nodes below it and stops it. Pulumi deletes a removed node's
+    // resources in reverse dependency order, so this runs before its container and host go.
+    spec.nodes.forEach((node, i) => {
+      if (!needsShardHandoff(spec, node)) return;
+      const n = this.nodes[i];
+      new command.remote.Command(
+        `${name}-node-${node.index}-handoff`,
+        { connection: n.host.connection, create: "true", delete: renderShardHandoff(spec, node) },
+        { parent: this, dependsOn: [n.service.container] },
+      );
+    });
+
+    const instanceIds = Object.fromEntries([
+      ...spec.meta.map((m, i) => [m.host.name, this.members[i].host.instanceId]),
+      ...spec.nodes.map((n, i) => [n.host.name, this.nodes[i].host.instanceId]),
+    ]);
+    const lbArgs = (role: "meta" | "client") => {
+      const lb = spec.loadBalancers[role];
+      return { lb, vswitchId: this.network.vswitchIds[lb.zoneId], instanceIds, tags: spec.tags, deletionProtection: spec.protection.deletionProtection };
+    };
+    this.loadBalancers = {
+      meta: new LoadBalancer(`${name}-lb-meta`, lbArgs("meta"), { parent: this }),
+      client: new LoadBalancer(`${name}-lb-client`, lbArgs("client"), { parent: this }),
+    };
+
+    this.outputs = clusterOutputs(spec, this.storage.bucket, this.loadBalancers.client.address);
     this.registerOutputs(this.outputs);
   }
 }
@@ -174,12 +204,20 @@ export class CeresDBCluster extends pulumi.ComponentResource {
 export type ClusterOutputs = ReturnType<typeof clusterOutputs>;
 
 /** The stack outputs: endpoints and addresses only, never a secret. */
-export function clusterOutputs(spec: ClusterSpec, bucket: pulumi.Input<string>) {
+export function clusterOutputs(spec: ClusterSpec, bucket: pulumi.Input<string>, clientAddress: pulumi.Input<string>) {
   const p = spec.ports;
   const nodeIps = spec.nodes.map((n) => n.host.privateIp);
+  const lbs = spec.loadBalancers;
   return {
     environment: spec.environment,
     version: spec.version,
+    /** What every CeresDB node's meta_addr names: the meta load balancer, every member behind it. */
+    metaEndpoint: `http://${lbs.meta.address}:${lbs.meta.listeners[0].port}`,
+    /** The client load balancer, one `address:port` per protocol (no PostgreSQL before v1.2.6, never HTTP). */
+    clientEndpoints: pulumi
+      .output(clientAddress)
+      .apply((address) => Object.fromEntries(lbs.client.listeners.map((l) => [l.service, `${address}:${l.port}`]))),
+    clientEndpointPublic: lbs.client.addressType === "internet",
     metaEndpoints: spec.meta.map((m) => `http://${m.host.privateIp}:${p.metaClient}`),
     metaHttpEndpoints: spec.meta.map((m) => `http://${m.host.privateIp}:${p.metaHttp}`),
     metaFaultTolerance: faultTolerance(spec.meta.length),

@@ -190,6 +190,11 @@ const ARMS_MONITORING = "alicloud/resource_alicloud_arms_prometheus_monitoring.g
 const ARMS_ALERT = "alicloud/resource_alicloud_arms_prometheus_alert_rule.go";
 const SNAPSHOT_POLICY = "alicloud/resource_alicloud_ecs_auto_snapshot_policy.go";
 const SNAPSHOT_ATTACH = "alicloud/resource_alicloud_ecs_auto_snapshot_policy_attachment.go";
+const SLB = "alicloud/resource_alicloud_slb_load_balancer.go";
+const SLB_LISTENER = "alicloud/resource_alicloud_slb_listener.go";
+const SLB_BACKENDS = "alicloud/resource_alicloud_slb_backend_server.go";
+const SLB_ACL = "alicloud/resource_alicloud_slb_acl.go";
+const SLB_ACL_ENTRY = "alicloud/resource_alicloud_slb_acl_entry_attachment.go";
 const COMMAND = "provider/pkg/provider/remote/command.go";
 const COMMAND_COMMON = "provider/pkg/provider/common/inputs.go";
 const COMMAND_LOCAL_CONTROLLER = "provider/pkg/provider/local/commandController.go";
@@ -756,6 +761,116 @@ export const CONTRACTS: Record<string, ResourceContract> = {
     provider: "alicloud",
     properties: {
       userName: { change: "replace", source: `${RAM_KEY} (schema: ForceNew)` },
+    },
+  },
+
+  "alicloud:slb/applicationLoadBalancer:ApplicationLoadBalancer": {
+    upstream: "alicloud_slb_load_balancer",
+    provider: "alicloud",
+    properties: {
+      address: { change: "replace", source: `${SLB} (schema: ForceNew, suppressed for address_type internet); website/docs/r/slb_load_balancer.html.markdown address: inside the vSwitch's CIDR` },
+      addressType: { change: "replace", rules: [{ kind: "oneOf", values: ["internet", "intranet"] }], source: `${SLB} (schema: ForceNew, StringInSlice)` },
+      deleteProtection: { change: "update", rules: [{ kind: "oneOf", values: ["on", "off"] }], source: `${SLB} (schema StringInSlice; Update: SetLoadBalancerDeleteProtection)` },
+      instanceChargeType: { change: "update", rules: [{ kind: "oneOf", values: ["PayBySpec", "PayByCLCU"] }], source: `${SLB} (schema StringInSlice; Update: ModifyLoadBalancerInstanceChargeType)` },
+      internetChargeType: { change: "update", rules: [{ kind: "oneOf", values: ["PayByBandwidth", "PayByTraffic"] }], source: `${SLB} (schema StringInSlice, suppressed for intranet; Update: ModifyLoadBalancerInternetSpec)` },
+      loadBalancerName: {
+        change: "update",
+        rules: [{ kind: "length", min: 1, max: 80 }, NOT_URL],
+        conflictsWith: ["name"],
+        source: `${SLB} (schema ConflictsWith name; Update: SetLoadBalancerName); website/docs/r/slb_load_balancer.html.markdown load_balancer_name: at most 80 characters`,
+      },
+      paymentType: { change: "update", rules: [{ kind: "oneOf", values: ["PayAsYouGo", "Subscription"] }], source: `${SLB} (schema StringInSlice; Update: ModifyLoadBalancerPayType)` },
+      tags: tagsProperty(`${SLB} (tagsSchemaComputed; Update: TagResources)`),
+      vswitchId: { change: "replace", source: `${SLB} (schema: ForceNew, suppressed for address_type internet)` },
+    },
+    checks: [
+      {
+        id: "intranet-address",
+        description: "an intranet balancer in a VPC names its vSwitch (and the fixed address, when given, needs it)",
+        source: `${SLB}; website/docs/r/slb_load_balancer.html.markdown vswitch_id: required for a VPC SLB`,
+        check: (i) => (i.addressType === "intranet" && i.vswitchId === undefined ? ["intranet without vswitchId"] : []),
+      },
+    ],
+  },
+
+  "alicloud:slb/listener:Listener": {
+    upstream: "alicloud_slb_listener",
+    provider: "alicloud",
+    properties: {
+      aclIds: { change: "update", source: `${SLB_LISTENER} (schema TypeSet; Update: acl_ids)` },
+      aclStatus: { change: "update", rules: [{ kind: "oneOf", values: ["on", "off"] }], source: `${SLB_LISTENER} (schema StringInSlice, Default off; Update)` },
+      aclType: { change: "update", rules: [{ kind: "oneOf", values: ["black", "white"] }], source: `${SLB_LISTENER} (schema StringInSlice; Update)` },
+      backendPort: { change: "replace", rules: [{ kind: "range", min: 1, max: 65535 }], source: `${SLB_LISTENER} (schema: ForceNew, IntBetween(1, 65535))` },
+      bandwidth: {
+        change: "update",
+        rules: [{ kind: "value", allowed: "1 to 1000, or -1 (no limit)", check: (v) => (v === -1 || (typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 1000) ? undefined : "out of range") }],
+        source: `${SLB_LISTENER} (schema Any(IntBetween(1, 1000), IntInSlice(-1)); Update)`,
+      },
+      description: {
+        change: "update",
+        rules: [{ kind: "length", min: 1, max: 256 }, { kind: "pattern", pattern: /^[A-Za-z0-9/._-]*$/, allowed: "letters, digits, - / . _" }],
+        source: `${SLB_LISTENER} (Update: description); website/docs/r/slb_listener.html.markdown description: 1-256, letters digits - / . _`,
+      },
+      frontendPort: { change: "replace", required: true, rules: [{ kind: "range", min: 1, max: 65535 }], source: `${SLB_LISTENER} (schema: Required, ForceNew, IntBetween(1, 65535))` },
+      healthCheckInterval: { change: "update", rules: [{ kind: "range", min: 1, max: 50 }], source: `${SLB_LISTENER} (schema IntBetween(1, 50), Default 2; Update)` },
+      healthCheckTimeout: { change: "update", rules: [{ kind: "range", min: 1, max: 300 }], source: `${SLB_LISTENER} (schema IntBetween(1, 300), Default 5; Update)` },
+      healthCheckType: { change: "update", rules: [{ kind: "oneOf", values: ["tcp", "http"] }], source: `${SLB_LISTENER} (schema StringInSlice TCP/HTTP health check type, Default tcp; Update)` },
+      healthyThreshold: { change: "update", rules: [{ kind: "range", min: 1, max: 10 }], source: `${SLB_LISTENER} (schema IntBetween(1, 10), Default 3; Update)` },
+      loadBalancerId: { change: "replace", required: true, source: `${SLB_LISTENER} (schema: Required, ForceNew)` },
+      protocol: { change: "replace", required: true, rules: [{ kind: "oneOf", values: ["http", "https", "tcp", "udp"] }], source: `${SLB_LISTENER} (schema: Required, ForceNew, StringInSlice)` },
+      scheduler: { change: "update", rules: [{ kind: "oneOf", values: ["wrr", "wlc", "rr", "sch", "tch", "qch"] }], source: `${SLB_LISTENER} (schema StringInSlice, Default wrr; Update)` },
+      unhealthyThreshold: { change: "update", rules: [{ kind: "range", min: 1, max: 10 }], source: `${SLB_LISTENER} (schema IntBetween(1, 10), Default 3; Update)` },
+    },
+  },
+
+  "alicloud:slb/backendServer:BackendServer": {
+    upstream: "alicloud_slb_backend_server",
+    provider: "alicloud",
+    properties: {
+      backendServers: {
+        change: "update",
+        rules: [
+          {
+            kind: "value",
+            allowed: "a list of { serverId, weight 0-100, type ecs|eni|eci }",
+            check: (v) => {
+              if (!Array.isArray(v)) return "not a list";
+              for (const b of v as Record<string, unknown>[]) {
+                if (b.serverId === undefined) return "a backend without serverId";
+                if (typeof b.weight !== "number" || b.weight < 0 || b.weight > 100) return `weight ${String(b.weight)}`;
+                if (b.type !== undefined && !["ecs", "eni", "eci"].includes(String(b.type))) return `type ${String(b.type)}`;
+              }
+              return undefined;
+            },
+          },
+        ],
+        source: `${SLB_BACKENDS} (schema: server_id Required, weight Required IntBetween(0, 100), type StringInSlice eni/ecs/eci Default ecs; Update: Add/RemoveBackendServers)`,
+      },
+      loadBalancerId: { change: "replace", required: true, source: `${SLB_BACKENDS} (schema: Required, ForceNew)` },
+    },
+  },
+
+  "alicloud:slb/acl:Acl": {
+    upstream: "alicloud_slb_acl",
+    provider: "alicloud",
+    properties: {
+      ipVersion: { change: "replace", rules: [{ kind: "oneOf", values: ["ipv4", "ipv6"] }], source: `${SLB_ACL} (schema: ForceNew, StringInSlice, Default ipv4)` },
+      name: {
+        change: "update",
+        required: true,
+        rules: [{ kind: "length", min: 1, max: 80 }, { kind: "pattern", pattern: /^[A-Za-z0-9/._-]*$/, allowed: "letters, digits, - / . _" }],
+        source: `${SLB_ACL} (schema: Required; Update: SetAccessControlListAttribute); CreateAccessControlList AclName: 1-80, letters digits - / . _`,
+      },
+      tags: tagsProperty(`${SLB_ACL} (tagsSchema; Update: TagResources)`),
+    },
+  },
+
+  "alicloud:slb/aclEntryAttachment:AclEntryAttachment": {
+    upstream: "alicloud_slb_acl_entry_attachment",
+    provider: "alicloud",
+    properties: {
+      aclId: { change: "replace", required: true, source: `${SLB_ACL_ENTRY} (schema: Required, ForceNew)` },
+      entry: { change: "replace", required: true, source: `${SLB_ACL_ENTRY} (schema: Required, ForceNew); website/docs/r/slb_acl_entry_attachment.html.markdown entry: a CIDR block` },
     },
   },
 

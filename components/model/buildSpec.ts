@@ -25,6 +25,7 @@ import { AreaFindings, SettingsInput } from "./validate/reader";
 import { validateStorage } from "./validate/storage";
 import { validateTopology } from "./validate/topology";
 import { validateWal } from "./validate/wal";
+import { validateLoadBalancers } from "./validate/loadBalancers";
 import { validateObservability } from "./validate/observability";
 import { validateRollout } from "./validate/rollout";
 
@@ -122,6 +123,20 @@ export function buildSpec(input: SettingsInput): BuildResult {
     deletionProtection: protection.deletionProtection,
   });
   const sshKey = access.sshKey!;
+  const clientCidrs = network.clientCidrs!.length > 0 ? network.clientCidrs! : [network.vpcCidrText];
+
+  // The stable endpoints need the placed hosts and the zones' CIDRs (their fixed addresses).
+  const lbs = validateLoadBalancers({
+    namePrefix,
+    version,
+    ports: network.ports!,
+    zones,
+    clientCidrs,
+    allowPublicAccess: network.allowPublic === true,
+    metaHosts: meta.map((m) => m.host),
+    nodeHosts: nodes.map((n) => n.host),
+  });
+  if (lbs.problems.length > 0) return { ok: false, problems: lbs.problems };
 
   const spec = brandSpec({
     project: input.project,
@@ -136,7 +151,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
       vpcId: network.vpcId,
       vpcCidr: network.vpcCidrText,
       zones,
-      clientCidrs: network.clientCidrs!.length > 0 ? network.clientCidrs! : [network.vpcCidrText],
+      clientCidrs,
       adminCidrs: network.adminCidrs!,
       monitoringCidrs: observability.monitoringCidrs,
       assignPublicIp: network.assignPublicIp,
@@ -167,6 +182,7 @@ export function buildSpec(input: SettingsInput): BuildResult {
     logLevel: cluster.logLevel!,
     rollout,
     observability,
+    loadBalancers: lbs.loadBalancers,
   });
   return { ok: true, spec, warnings };
 }

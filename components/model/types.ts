@@ -249,6 +249,8 @@ export interface ClusterSpecData {
   rollout: RolloutSpec;
   /** Metrics, alerts, metadata backups and data protection (components/model/validate/observability.ts). */
   observability: ObservabilitySpec;
+  /** The stable endpoints in front of the members and the nodes (components/model/validate/loadBalancers.ts). */
+  loadBalancers: LoadBalancersSpec;
 }
 
 /** How later changes reach the services; creation is parallel regardless (docs/rollout.md). */
@@ -288,6 +290,43 @@ export interface ObservabilitySpec {
   diskSnapshots?: { retentionDays: number; timePoints: string[]; repeatWeekdays: string[] };
   /** OSS lifecycle of a bucket the stack creates. */
   ossLifecycle: { noncurrentVersionDays: number; abortMultipartDays: number };
+}
+
+/** A TCP listener of a load balancer: `port` on the balancer to `backendPort` on every backend. */
+export interface LoadBalancerListenerSpec {
+  /** Service name (resource names, outputs), e.g. `meta-grpc`, `mysql`. */
+  service: string;
+  port: number;
+  backendPort: number;
+}
+
+/**
+ * A layer-4 (TCP) Alibaba Cloud CLB. Why CLB rather than NLB: docs/load-balancers.md. The health
+ * check is a TCP connect to each backend's port, as the listener's defaults of
+ * terraform-provider-alicloud resource_alicloud_slb_listener.go say, with our own timings.
+ */
+export interface LoadBalancerSpec {
+  /** `meta` (what every node's `meta_client.meta_addr` names) or `client` (gRPC, MySQL, PostgreSQL). */
+  role: "meta" | "client";
+  /** Cloud-side name, e.g. `ceresdb-dev-meta`. */
+  name: string;
+  /** `intranet` always for `meta`; `internet` for `client` only with `ceresdb:allowPublicAccess`. */
+  addressType: "intranet" | "internet";
+  /** Fixed private address in `zoneId`'s vSwitch (intranet only; topology/addressing.ts loadBalancerIp). */
+  address?: string;
+  /** Zone whose vSwitch holds the address (the first zone). */
+  zoneId: string;
+  listeners: LoadBalancerListenerSpec[];
+  /** Every backend host by name (`meta-0`, `node-3`) with its private IP. */
+  backends: { host: string; ip: string }[];
+  healthCheck: { intervalSeconds: number; timeoutSeconds: number; healthyThreshold: number; unhealthyThreshold: number };
+  /** CIDRs the listeners admit (a whitelist ACL); undefined: no ACL (only the security groups decide). */
+  allowedCidrs?: string[];
+}
+
+export interface LoadBalancersSpec {
+  meta: LoadBalancerSpec;
+  client: LoadBalancerSpec;
 }
 
 /**

@@ -76,6 +76,8 @@ export function ingressRules(spec: ClusterSpec): IngressRule[] {
   add("meta", "etcd-peer", p.metaPeer, [meta], "etcd peer traffic between CeresMeta members");
   add("meta", "etcd-client", p.metaClient, [meta, server], "etcd client and CeresMeta gRPC, from members and CeresDB nodes");
   add("meta", "meta-http", p.metaHttp, [meta, ...cidrs(spec.network.adminCidrs)], "CeresMeta HTTP API: leader forwarding and admin procedures");
+  // Nodes reach the HTTP API only for a dynamic cluster's shard hand-off before a scale-in (render/shardHandoff.ts).
+  if (spec.bootstrap.topology === "dynamic") add("meta", "meta-http", p.metaHttp, [server], "CeresMeta HTTP API: shard hand-off of a node being removed");
   add("meta", "ssh", 22, cidrs(sshSources(spec)), "SSH for Docker and health gates, from admins and the bastion");
 
   add("server", "grpc", p.grpc, [server, meta, ...cidrs(spec.network.clientCidrs)], "CeresDB gRPC: clients, forwarding between nodes, CeresMeta events");

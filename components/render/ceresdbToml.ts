@@ -171,7 +171,7 @@ export function renderCeresDbToml(
       mode: "WithMeta",
       meta_client: {
         cluster_name: b.clusterName,
-        meta_addr: `http://${hostPort(members[0].host.privateIp, metaClient)}`,
+        meta_addr: `http://${hostPort(assertRoutableIp(spec.loadBalancers.meta.address ?? "", "loadBalancers.meta.address", opts), metaClient)}`,
         lease: META_CLIENT_LEASE,
         timeout: META_CLIENT_TIMEOUT,
       },
@@ -195,9 +195,9 @@ export function renderCeresDbToml(
     `Node ${node.index} on host ${node.host.name} (${addr}). Do not edit by hand. Contains secrets.`,
     "",
     `- node.addr is host only; CeresDB registers ${addr}:${p.grpc} with CeresMeta as this node's name.`,
-    `- meta_addr is member ${members[0].memberName}: any member works (followers forward gRPC to the`,
-    "  leader), and always naming the lowest-index member keeps this file stable across meta",
-    "  leader changes; etcd_client.server_addrs lists every member for the shard locks.",
+    "- meta_addr is the meta load balancer (every member behind it, health-checked): any live member",
+    "  serves (followers forward gRPC to the leader), so no single member is needed to start or run;",
+    "  etcd_client.server_addrs lists every member for the shard locks.",
     "- etcd_client.root_path equals CeresMeta storage-root-path; cluster_name equals default-cluster-name.",
     `- WAL ${spec.wal.type}; SSTs in OSS bucket ${spec.storage.bucket} under prefix ${spec.storage.prefix}.`,
     cacheGb > 0

@@ -32,3 +32,4 @@ export {
 export { renderPrometheusConfig, scrapeJobs, renderScrapeJob } from "./prometheusConfig";
 export { renderAlertRules, allAlertRules, stackAlertRules } from "./alertRules";
 export { renderMetaBackupScript, renderMetaBackupUnits, renderObservabilitySetupSteps, renderBackupCredentialsCommand } from "./metaBackup";
+export { renderShardHandoff, needsShardHandoff, HANDOFF_WAIT_SECONDS } from "./shardHandoff";

@@ -143,3 +143,19 @@ export function quorumSize(members: number): number {
 export function faultTolerance(members: number): number {
   return members - quorumSize(members);
 }
+
+/**
+ * Fixed private addresses of the cluster's internal load balancers, in the first zone's vSwitch.
+ * They sit below the member slots (.10+) and above the vSwitch's reserved first address, so no
+ * host the stack places can ever take them, and they are known before anything exists (the
+ * CeresDB TOML names the meta one). A load balancer left to pick its own address could take a
+ * node's future slot, and that node's creation would then fail.
+ */
+export const LOAD_BALANCER_OFFSETS = { meta: 8, client: 9 } as const;
+export type LoadBalancerRole = keyof typeof LOAD_BALANCER_OFFSETS;
+
+/** The fixed address of a load balancer in `c`, or undefined when the vSwitch is too small to hold it. */
+export function loadBalancerIp(c: Cidr, role: LoadBalancerRole): string | undefined {
+  const offset = LOAD_BALANCER_OFFSETS[role];
+  return offset <= lastUsableOffset(c) ? hostIp(c, offset) : undefined;
+}

@@ -5,6 +5,7 @@
  * rendered TOMLs with the one local override). No CeresMeta behaviour is asserted here beyond the
  * local override staying within its four keys; the checks live under checks/.
  */
+import { validateLoadBalancers } from "../../components/model/validate/loadBalancers";
 import { ChildProcess, spawn, SpawnOptions, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
@@ -264,17 +265,35 @@ export async function stop(m: Member): Promise<void> {
 /**
  * A copy of the built `base` for this machine: its meta members on 127.0.0.1 upwards, its server
  * nodes on 127.0.0.11 upwards, PORTS instead of the default ports (nothing collides on the host
- * network either), and an initial-cluster-token of this run. Nothing else changes.
+ * network either), an initial-cluster-token of this run, and the load balancers as the stack derives them for
+ * these addresses. Nothing else changes.
  */
 export function loopbackSpec(base: ClusterSpec, stack: string): ClusterSpec {
   if (base.meta.length > IPS.length) throw new Error(`at most ${IPS.length} meta members on loopback`);
+  const ports = { ...base.ports, ...PORTS };
+  const meta = base.meta.map((m, i) => ({ ...m, host: { ...m.host, privateIp: IPS[i] } }));
+  const nodes = base.nodes.map((n, i) => ({ ...n, host: { ...n.host, privateIp: `127.0.0.${i + 11}` } }));
+  // The load balancers as the stack derives them, for a first vSwitch 127.0.0.0/24: the meta one
+  // at 127.0.0.8, where the proof's HAProxy stands in for the CLB (checks/cluster/30-metaLoadBalancer.ts).
+  const lbs = validateLoadBalancers({
+    namePrefix: base.namePrefix,
+    version: base.version,
+    ports,
+    zones: [{ zoneId: base.network.zones[0].zoneId, cidr: "127.0.0.0/24" }],
+    clientCidrs: ["127.0.0.0/8"],
+    allowPublicAccess: false,
+    metaHosts: meta.map((m) => m.host),
+    nodeHosts: nodes.map((n) => n.host),
+  });
+  if (lbs.problems.length > 0) throw new Error(`loopback load balancers: ${JSON.stringify(lbs.problems)}`);
   return {
     ...base,
     stack,
-    ports: { ...base.ports, ...PORTS },
+    ports,
     bootstrap: { ...base.bootstrap, initialClusterToken: `meta-proof-${stack}-${RUN_ID}` },
-    meta: base.meta.map((m, i) => ({ ...m, host: { ...m.host, privateIp: IPS[i] } })),
-    nodes: base.nodes.map((n, i) => ({ ...n, host: { ...n.host, privateIp: `127.0.0.${i + 11}` } })),
+    meta,
+    nodes,
+    loadBalancers: lbs.loadBalancers,
   };
 }
 

@@ -44,6 +44,7 @@ const CASES: Case[] = [
   { why: "dynamic topology with a RocksDB WAL", values: { topology: "dynamic" }, setting: "ceresdb:topology", says: "local WAL" },
   { why: "fewer shards than nodes", values: { nodeCount: "10", shardTotal: "8" }, setting: "ceresdb:shardTotal", says: "at least nodeCount (10)" },
   { why: "static cluster created with another node count", values: { nodeCount: "3", bootstrapNodeCount: "2" }, setting: "ceresdb:bootstrapNodeCount", says: "node set is fixed" },
+  { why: "scale-in of a static cluster (issue 10): refused with the reason and the way out", values: { nodeCount: "3", bootstrapNodeCount: "4", shardTotal: "8" }, setting: "ceresdb:nodeCount", says: "a static cluster cannot shrink, because CeresMeta never moves a static cluster's shards off a node" },
   { why: "bootstrap node count above node count", values: { walType: "Kafka", kafkaBrokers: JSON.stringify(["k:9092"]), topology: "dynamic", bootstrapNodeCount: "5" }, setting: "ceresdb:bootstrapNodeCount", says: "at most nodeCount (3)" },
   { why: "zero shards", values: { shardTotal: "0" }, setting: "ceresdb:shardTotal" },
   { why: "rejoin of a member that does not exist", values: { rejoinMetaMembers: "[3]" }, setting: "ceresdb:rejoinMetaMembers", says: "from 0 to 2" },

@@ -51,10 +51,16 @@ describe("CeresDB HTTP port (5440) is not a client port", () => {
 
 describe("stack outputs", () => {
   test("the HTTP endpoint is an admin endpoint, not a client one; clients get PostgreSQL from v1.2.6", () => {
-    const out = clusterOutputs(rocksdbStatic, "bucket") as Record<string, unknown>;
+    const out = clusterOutputs(rocksdbStatic, "bucket", "10.20.1.9") as Record<string, unknown>;
     expect(out.httpEndpoints).toBeUndefined();
     expect(out.adminHttpEndpoints).toEqual(rocksdbStatic.nodes.map((n) => `http://${n.host.privateIp}:${rocksdbStatic.ports.http}`));
     expect(out.postgresqlEndpoints).toEqual(rocksdbStatic.nodes.map((n) => `${n.host.privateIp}:${rocksdbStatic.ports.postgresql}`));
-    expect((clusterOutputs(rocksdbV122, "bucket") as Record<string, unknown>).postgresqlEndpoints).toEqual([]);
+    expect((clusterOutputs(rocksdbV122, "bucket", "10.20.1.9") as Record<string, unknown>).postgresqlEndpoints).toEqual([]);
+  });
+
+  test("metaEndpoint is the meta load balancer, never a member", () => {
+    const out = clusterOutputs(rocksdbStatic, "bucket", "10.20.1.9");
+    expect(out.metaEndpoint).toBe("http://10.20.1.8:2379");
+    expect(out.metaEndpoints).not.toContain(out.metaEndpoint);
   });
 });

@@ -33,8 +33,8 @@ describe("adapter", () => {
     expect(toPlain(proxied)).toEqual({ a: UNKNOWN, b: { c: [1, UNKNOWN] }, d: "x" });
   });
 
-  test("13 mandatory policies: 11 resource policies and 2 stack policies", () => {
-    expect(policies).toHaveLength(13);
+  test("14 mandatory policies: 12 resource policies and 2 stack policies", () => {
+    expect(policies).toHaveLength(14);
     expect(policies.every((p) => p.enforcementLevel === "mandatory")).toBe(true);
     expect(policies.filter((p) => "validateStack" in p).map((p) => p.name)).toEqual(["meta-ports-restricted", "server-http-restricted"]);
   });
@@ -100,7 +100,7 @@ describe("the pack served as the CLI runs it", () => {
     return res.getDiagnosticsList();
   }
 
-  test("the analyzer info lists the pack and its 13 policies", async () => {
+  test("the analyzer info lists the pack and its 14 policies", async () => {
     const info = await call<{ getName(): string; getPoliciesList(): { getName(): string }[] }>("getAnalyzerInfo", new emptyPb.Empty());
     expect(info.getName()).toBe("ceresdb-cluster");
     expect(info.getPoliciesList().map((p) => p.getName()).sort()).toEqual(policies.map((p) => p.name).sort());

@@ -7,6 +7,7 @@ import {
   evaluateStack,
   isWorldCidr,
   metaDeleteBeforeReplace,
+  metaLoadBalancerInternal,
   metaPortsRestricted,
   noPublicSsh,
   ossEncryption,
@@ -315,9 +316,23 @@ describe("meta-delete-before-replace", () => {
   });
 });
 
-test("the pack has 13 rules with distinct names, each shown to fail above", () => {
+describe("meta-load-balancer-internal", () => {
+  test.each(["prod", "staging", "test"] as const)("%s: the meta balancer must be intranet; the client one may be public", (env) => {
+    for (const type of [T.clb, T.clbLegacy]) {
+      expect(metaLoadBalancerInternal.check(res(type, { tags: tags(env, { role: "lb-meta" }), addressType: "intranet" }))).toEqual([]);
+      expect(metaLoadBalancerInternal.check(res(type, { tags: tags(env, { role: "lb-meta" }), addressType: "internet" }))).toHaveLength(1);
+      expect(metaLoadBalancerInternal.check(res(type, { tags: tags(env, { role: "lb-meta" }) }))).toHaveLength(1);
+      expect(metaLoadBalancerInternal.check(res(type, { tags: tags(env, { role: "lb-client" }), addressType: "internet" }))).toEqual([]);
+    }
+    expect(metaLoadBalancerInternal.check(res(T.nlb, { tags: tags(env, { role: "lb-meta" }), addressType: "Internet" }))).toHaveLength(1);
+    expect(metaLoadBalancerInternal.check(res(T.nlb, { tags: tags(env, { role: "lb-meta" }), addressType: "Intranet" }))).toEqual([]);
+    expect(metaLoadBalancerInternal.check(res(T.clb, { tags: tags(env, { role: "lb-meta" }), addressType: UNKNOWN }))).toEqual([]);
+  });
+});
+
+test("the pack has 14 rules with distinct names, each shown to fail above", () => {
   const names = [...resourceRules(TAGGABLE_ALICLOUD_TYPES), ...STACK_RULES].map((r) => r.name);
-  expect(new Set(names).size).toBe(13);
+  expect(new Set(names).size).toBe(14);
   expect(names).toEqual([
     "no-public-ssh",
     "ecs-deletion-protection",
@@ -330,6 +345,7 @@ test("the pack has 13 rules with distinct names, each shown to fail above", () =
     "container-uploads-secret",
     "required-tags",
     "meta-delete-before-replace",
+    "meta-load-balancer-internal",
     "meta-ports-restricted",
     "server-http-restricted",
   ]);

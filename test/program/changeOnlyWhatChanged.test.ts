@@ -30,10 +30,30 @@ describe("growing and shrinking a dynamic cluster", () => {
     const before = byKey(three);
     const after = byKey(four);
     const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)));
-    expect(changed).toEqual([]);
+    // The one exception: the client load balancer's backend list gains the new node, in place.
+    const clientBackends = "alicloud:slb/backendServer:BackendServer::ceresdb-dev-lb-client-backends";
+    expect(changed).toEqual([clientBackends]);
+    const servers = (m: Map<string, unknown>) => (m.get(clientBackends) as { backendServers: unknown[] }).backendServers;
+    expect(servers(after).slice(0, 3)).toEqual(servers(before));
+    expect(servers(after)).toHaveLength(4);
     const added = [...after.keys()].filter((k) => !before.has(k));
     expect(added.length).toBeGreaterThan(0);
     expect(added.every((k) => k.includes("-node-3"))).toBe(true);
+  });
+
+  test("scale-in hand-off: only nodes above the creation count get one; it runs on delete, before the node's container goes", () => {
+    const handoffs = (run: OfflineRun) => run.resources.filter((r) => r.type === "command:remote:Command" && r.name.endsWith("-handoff"));
+    expect(handoffs(three)).toEqual([]);
+    const [h] = handoffs(four);
+    expect(handoffs(four).map((r) => r.name)).toEqual(["ceresdb-dev-node-3-handoff"]);
+    const script = String(unwrapSecrets(h.inputs.delete));
+    const node3 = four.resources.find((r) => r.type === "docker:index/container:Container" && r.name.includes("-node-3"))!;
+    expect(h.dependsOn).toContain(node3.name);
+    // Back to three nodes, the hand-off is no longer declared, so Pulumi deletes it (running this
+    // script) before the container it depends on.
+    expect(script).toContain("NODE='10.");
+    expect(script).toMatch(/TARGETS='(\S+ ){2}\S+'/);
+    expect(h.inputs.create).toBe("true");
   });
 
   test("the CeresMeta configs keep the creation node count", () => {

@@ -57,7 +57,10 @@ describe("CeresDB TOML: structure valid for every fixture", () => {
       expect(get(d, "cluster_deployment.etcd_client.server_addrs")).toEqual(
         m.map((x) => String(x["advertise-client-urls"]).replace(/^http:\/\//, "")),
       );
-      expect(get(d, "cluster_deployment.meta_client.meta_addr")).toBe(m[0]["advertise-client-urls"]);
+      // Issue 10: the meta load balancer, never one member (with member 0 down a node could not start).
+      const metaAddr = new URL(String(get(d, "cluster_deployment.meta_client.meta_addr")));
+      expect(metaAddr.host).toBe(`${spec.loadBalancers.meta.address}:${spec.loadBalancers.meta.listeners[0].port}`);
+      expect(m.map((x) => x["advertise-client-urls"])).not.toContain(`http://${metaAddr.host}`);
     }
   });
 });
@@ -83,7 +86,7 @@ describe("CeresDB TOML: RocksDB static v1.2.7, node 1", () => {
   test("meta client and etcd client", () => {
     expect(get(d, "cluster_deployment.meta_client")).toEqual({
       cluster_name: "defaultCluster",
-      meta_addr: "http://10.20.1.10:2379",
+      meta_addr: "http://10.20.1.8:2379",
       lease: "10s",
       timeout: "5s",
     });
@@ -184,9 +187,9 @@ describe("CeresDB TOML: WAL variants and version traits", () => {
 });
 
 describe("CeresDB TOML: multi-member addressing", () => {
-  test("meta_addr is member 0 and server_addrs list all 5 members, in index order", () => {
+  test("meta_addr is the meta load balancer and server_addrs list all 5 members, in index order", () => {
     const d = render(large, 19);
-    expect(get(d, "cluster_deployment.meta_client.meta_addr")).toBe("http://10.20.1.10:2379");
+    expect(get(d, "cluster_deployment.meta_client.meta_addr")).toBe("http://10.20.1.8:2379");
     expect(get(d, "cluster_deployment.etcd_client.server_addrs")).toEqual(
       ["10.20.1.10", "10.20.2.10", "10.20.3.10", "10.20.1.11", "10.20.2.11"].map((ip) => `${ip}:2379`),
     );

@@ -19,6 +19,7 @@ import { renderBackupCredentialsCommand, renderMetaBackupScript, renderMetaResto
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
 import { renderRollGate, renderServiceProbe, renderShardProbe, sshConfigBlock } from "../../components/render/rollGate";
 import { ALL_FIXTURES, kafkaV122, kafkaV124, rocksdbStatic } from "../fixtures/specs";
+import { renderShardHandoff } from "../../components/render/shardHandoff";
 
 const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
 if (!hasShellcheck && process.env.CI !== "true") console.warn("shellcheck not installed: rendered scripts NOT checked (CI fails here)");
@@ -103,7 +104,7 @@ maybe("shellcheck on every rendered script", () => {
     const scripts = new Map<string, string>();
     for (const r of run.resources) {
       if (r.type === "command:remote:Command" || r.type === "command:local:Command") {
-        for (const k of ["create", "update"] as const) if (r.inputs[k] !== undefined) scripts.set(`${r.name}.${k}`, String(unwrapSecrets(r.inputs[k])));
+        for (const k of ["create", "update", "delete"] as const) if (r.inputs[k] !== undefined) scripts.set(`${r.name}.${k}`, String(unwrapSecrets(r.inputs[k])));
       }
       if (r.type === "alicloud:ecs/instance:Instance") {
         const doc = YAML.parse(String(unwrapSecrets(r.inputs.userData)).replace(/^#cloud-config\n/, "")) as { write_files: { content: string }[] };
@@ -157,6 +158,8 @@ maybe("shellcheck on every rendered script", () => {
     }
     scripts.set("ready", renderHostReadyCheck("meta-0"));
     scripts.set("backup.credentials", renderBackupCredentialsCommand());
+    const grown = { ...ALL_FIXTURES.kafkaDynamic, bootstrap: { ...ALL_FIXTURES.kafkaDynamic.bootstrap, nodeCount: 2 } };
+    scripts.set("shard.handoff", renderShardHandoff(grown, grown.nodes[2]));
     scripts.set("gate.running", renderGateRunning("ceresmeta", "rev"));
     // The rollout scripts differ between specs only by version (leader API, shard diagnosis): one spec per kind.
     for (const [name, spec] of Object.entries({ rocksdbStatic, kafkaV124, kafkaV122 })) {

@@ -7,6 +7,8 @@ import {
   hostIp,
   ipToNumber,
   lastUsableOffset,
+  LOAD_BALANCER_OFFSETS,
+  loadBalancerIp,
   metaPlacement,
   nodeCapacity,
   nodePlacement,
@@ -157,6 +159,39 @@ describe("placement in built specs", () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe("load balancer addresses", () => {
+  test("never collide with a host address, each other, or the reserved addresses", () => {
+    fc.assert(
+      fc.property(cidrArb, zonesArb, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 300 }), (c, zones, metas, nodes) => {
+        const hosts = new Set([
+          ...Array.from({ length: metas }, (_, i) => metaPlacement(i, zones)),
+          ...Array.from({ length: nodes }, (_, i) => nodePlacement(i, zones)),
+        ].filter((p) => p.zone === 0 && p.offset <= lastUsableOffset(c)).map((p) => hostIp(c, p.offset)));
+        const lbs = (["meta", "client"] as const).map((role) => loadBalancerIp(c, role));
+        for (const ip of lbs) {
+          if (ip === undefined) continue;
+          expect(hosts.has(ip)).toBe(false);
+          const offset = parseCidr(`${ip}/32`)!.base - c.base;
+          expect(offset).toBeGreaterThan(0);
+          expect(offset).toBeLessThanOrEqual(lastUsableOffset(c));
+        }
+        if (lbs[0] && lbs[1]) expect(lbs[0]).not.toBe(lbs[1]);
+      }),
+    );
+  });
+
+  test("are given whenever the vSwitch can hold a member", () => {
+    fc.assert(
+      fc.property(cidrArb, (c) => {
+        if (lastUsableOffset(c) < metaPlacement(0, 1).offset) return;
+        expect(loadBalancerIp(c, "meta")).toBeDefined();
+        expect(loadBalancerIp(c, "client")).toBeDefined();
+        expect(Math.max(...Object.values(LOAD_BALANCER_OFFSETS))).toBeLessThan(metaPlacement(0, 1).offset);
+      }),
     );
   });
 });

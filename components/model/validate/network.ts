@@ -36,6 +36,8 @@ export interface NetworkSlice {
   assignPublicIp: boolean;
   natGateway: boolean;
   ports?: PortSpec;
+  /** `ceresdb:allowPublicAccess`: the client load balancer may face the internet. */
+  allowPublic: boolean;
 }
 
 const RE = {
@@ -127,7 +129,7 @@ export function validateNetwork(
 
   const ports = validatePorts(f, ctx.version);
   return {
-    network: { zoneIds, vpcId, vpcCidrText, vswitchIds, vswitchCidrs, clientCidrs, adminCidrs, assignPublicIp, natGateway, ports },
+    network: { zoneIds, vpcId, vpcCidrText, vswitchIds, vswitchCidrs, clientCidrs, adminCidrs, assignPublicIp, natGateway, ports, allowPublic },
     ...f.findings,
   };
 }

@@ -33,7 +33,12 @@ export function validateTopology(input: SettingsInput, environment: EnvironmentC
   const pinnedNodeCount = r.integer("bootstrapNodeCount");
   const bootstrapNodeCount = pinnedNodeCount === 0 ? nodeCount : pinnedNodeCount;
   if (pinnedNodeCount && nodeCount !== undefined) {
-    if (topology === "static" && pinnedNodeCount !== nodeCount) {
+    if (topology === "static" && pinnedNodeCount > nodeCount) {
+      // Scale-in (issue 10): the static scheduler assigns shards once, while the cluster prepares,
+      // and in the stable state only re-opens them on the node they are on; nothing hands a shard
+      // off (apache/incubator-horaedb-meta server/coordinator/scheduler/static/scheduler.go@v1.2.7).
+      f.problem("nodeCount", String(nodeCount), `${pinnedNodeCount} (the creation node count) with static topology: a static cluster cannot shrink, because CeresMeta never moves a static cluster's shards off a node, so a removed node's shards would stay unserved. Keep ceresdb:nodeCount at ${pinnedNodeCount}; to run on fewer nodes, create a new stack with ceresdb:topology dynamic (and a remote WAL) and move the data`);
+    } else if (topology === "static" && pinnedNodeCount !== nodeCount) {
       f.problem("bootstrapNodeCount", String(pinnedNodeCount), `0 or nodeCount (${nodeCount}) with static topology: its node set is fixed when the cluster is created`);
     } else if (pinnedNodeCount > nodeCount) {
       f.problem("bootstrapNodeCount", String(pinnedNodeCount), `at most nodeCount (${nodeCount}): shards are assigned only once that many nodes have registered`);
