@@ -424,6 +424,9 @@ export const SETTINGS = {
   nodeBatchSize: {
     type: "integer",
     default: 1,
+    // The bound that matters depends on nodeCount (validate/rollout.ts maxNodeBatchSize); this is it at the most nodes.
+    min: 1,
+    max: Math.max(1, Math.floor((NODE_COUNT.max - 1) / 2)),
     example: 1,
     description: "How many CeresDB nodes a later change (new version, config, host) restarts at once; each batch waits until the previous one is back (shards ready). At most max(1, floor((nodeCount - 1) / 2)): a node's shards have no replica, so a batch's shards are offline while it restarts, and more than half of the nodes must keep serving. Creation is parallel regardless.",
   },

@@ -256,11 +256,13 @@ describe("Prometheus config", () => {
     const small = { ...rocksdbStatic, nodes: serverNodes(2) };
     const big = { ...rocksdbStatic, meta: metaMembers(5), nodes: serverNodes(6) };
     const targets = (s: ClusterSpec) => Object.fromEntries(scrapeJobs(s).map((j) => [j.job_name, j.static_configs.flatMap((c) => c.targets)]));
+    const at = (hosts: { host: { privateIp: string } }[], port: number) => hosts.map((h) => `${h.host.privateIp}:${port}`);
     expect(targets(small)).toEqual({
-      etcd: ["10.20.1.10:2379", "10.20.1.11:2379", "10.20.1.12:2379"],
-      ceresdb: ["10.20.2.10:5440", "10.20.2.11:5440"],
-      node: ["10.20.1.10:9100", "10.20.1.11:9100", "10.20.1.12:9100", "10.20.2.10:9100", "10.20.2.11:9100"],
+      etcd: at(small.meta, small.ports.metaClient),
+      ceresdb: at(small.nodes, small.ports.http),
+      node: [...at(small.meta, 9100), ...at(small.nodes, 9100)],
     });
+    expect(targets(small).ceresdb).toHaveLength(2);
     expect(targets(big).etcd).toHaveLength(5);
     expect(targets(big).ceresdb).toHaveLength(6);
     expect(targets(big).node).toHaveLength(11);

@@ -62,7 +62,7 @@ function serverFile(fixture: string, spec: ClusterSpec, i: number): Rendered {
     text: renderCeresDbToml(spec, n, fakeSecrets),
     varying: {
       "node.addr": ip,
-      "cluster_deployment.meta_client.meta_addr": `http://${spec.meta[0].host.privateIp}:${spec.ports.metaClient}`,
+      "cluster_deployment.meta_client.meta_addr": `http://${spec.loadBalancers.meta.address}:${spec.ports.metaClient}`,
       "cluster_deployment.etcd_client.server_addrs": spec.meta.map((m) => `${m.host.privateIp}:${spec.ports.metaClient}`),
       "analytic.storage.object_store.bucket": spec.storage.bucket,
       "analytic.storage.object_store.prefix": spec.storage.prefix,
@@ -78,8 +78,23 @@ function cloudInitFile(fixture: string, spec: ClusterSpec, host: HostSpec, role:
     label: `${fixture}/${host.name}`,
     text: renderCloudInit(spec, host, role, disk),
     varying: {},
-    // The script's header, its disk, the marker's host name and the revision it records.
-    names: [`${stackName(spec)}: host ${host.name}`, hostRevision(spec, host), diskByIdPath(disk), `'${host.name}'`],
+    // The script's header, its disk, the marker's host name and the revision it records; on a meta
+    // host also the member's etcd endpoint and name in its backup script.
+    names: [
+      `${stackName(spec)}: host ${host.name}`,
+      hostRevision(spec, host),
+      diskByIdPath(disk),
+      `'${host.name}'`,
+      ...spec.meta
+        .filter((m) => m.host.name === host.name)
+        .flatMap((m) => [
+          `ENDPOINT='http://${m.host.privateIp}:${spec.ports.metaClient}'`,
+          `MEMBER='${m.memberName}'`,
+          `CLUSTER='${spec.namePrefix}'`,
+          spec.observability.metaBackup.prefix,
+          spec.storage.bucket,
+        ]),
+    ],
   };
 }
 

@@ -35,7 +35,7 @@ export function validateRollout(raw: string | undefined, nodeCount: number | und
     max === undefined
       ? "a whole number of at least 1"
       : `a whole number from 1 to ${max} (max(1, floor((nodeCount - 1) / 2)) with nodeCount ${nodeCount}): a batch's shards are offline while it restarts, and more than half of the nodes must keep serving`;
-  if (!Number.isInteger(value) || value < 1 || (max !== undefined && value > max)) {
+  if (!Number.isInteger(value) || value < (SETTINGS.nodeBatchSize.min ?? 1) || (max !== undefined && value > max)) {
     problems.push({ setting, given: raw, allowed });
     return { rollout: { nodeBatchSize: fallback }, problems, warnings: [] };
   }

@@ -34,7 +34,10 @@ export const DEFAULT_DURATIONS: readonly DurationRule[] = [
   { type: REMOTE, nameSuffix: "-guard", label: "bootstrap guard", create: 5, update: 5, delete: 1 },
   { type: REMOTE, nameSuffix: "-gate", label: "gate: container running (create) / health wait (update)", create: 10, update: 40, delete: 1 },
   { type: REMOTE, label: "remote command", create: 5, update: 5, delete: 1 },
-  { type: LOCAL, nameSuffix: "-roll", label: "roll gate: health wait", create: 40, update: 40, delete: 0 },
+  // No `create` command: creating it returns at once (pulumi-command v1.2.1 local Create). Its update
+  // polls until its own service has recorded the new revision (graph.ts adds those waits); the
+  // 10 s is one poll interval after that (components/render/scripts/roll-wait.sh).
+  { type: LOCAL, nameSuffix: "-roll", label: "roll gate: waits for its service's new revision", create: 0, update: 10, delete: 0 },
   { type: LOCAL, label: "local command", create: 2, update: 2, delete: 0 },
   { type: "docker:index/remoteImage:RemoteImage", label: "image pull", create: 60, update: 60, delete: 5 },
   { type: "docker:index/container:Container", label: "container start", create: 10, update: 5, restart: 15, delete: 10 },

@@ -148,5 +148,22 @@ export function buildSteps(
       ...(m ? { member: m.member, role: m.role } : {}),
     });
   }
+  addRollGateWaits(steps);
   return steps;
+}
+
+/**
+ * A roll gate's update (docs/rollout.md) depends on nothing of its own service in the graph, yet
+ * it only ends once that service runs the new revision: it polls the service over ssh until the
+ * service's own gate has recorded it. So in time, a changed roll gate waits for every changed step
+ * of its member; that wait is what orders the next member or batch. At creation it has no command
+ * and waits for nothing, which keeps first creation parallel.
+ */
+function addRollGateWaits(steps: TimelineStep[]): void {
+  const isRollGate = (s: TimelineStep) => s.type === "command:local:Command" && s.name.endsWith("-roll");
+  for (const gate of steps) {
+    if (!isRollGate(gate) || gate.op !== "update" || gate.member === undefined) continue;
+    const own = steps.filter((s) => s.member === gate.member && s.id !== gate.id && !isRollGate(s) && !s.oldCopy && s.phase !== "delete");
+    gate.deps = [...new Set([...gate.deps, ...own.map((s) => s.id)])];
+  }
 }
