@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 import { aggregate, collectStatus } from "../../tools/status/collect";
 import { main, parseArgs } from "../../tools/status/cli";
@@ -89,7 +90,7 @@ describe("aggregation", () => {
       m,
       health: leaders[i] === null ? no("refused") : ok(null),
       leader: leaders[i] === null ? no("refused") : ok(leaders[i]!),
-      etcd: leaders[i] === null ? no("refused") : ok({ clusterId: "9", members: [{ id: "1", name: m.name, peerURLs: [], clientURLs: [] }] }),
+      etcd: leaders[i] === null ? no("refused") : ok({ clusterId: "9", members: ["meta0", "meta1"].map((name, j) => ({ id: String(j), name, peerURLs: [`http://10.0.0.${j + 1}:2380`], clientURLs: j === 1 ? [] : [`http://10.0.0.${j + 1}:2379`] })) }),
       diagnose: ok({ unregistered: [], unready: [{ shard: 3, nodeName: "10.0.1.2:8831", status: "partialOpen" }] }),
       nodeShards: ok(new Map([["10.0.1.1:8831", [0, 1, 2]], ["10.0.1.2:8831", [3]]])),
     }));
@@ -99,6 +100,9 @@ describe("aggregation", () => {
     expect(s.members.map((m) => [m.healthy, m.isLeader])).toEqual([[true, false], [true, true], [false, false]]);
     expect(s.members[2].error).toBe("refused");
     expect(s.etcd?.from).toBe("meta-1");
+    // Matched by URL host (a member not yet started has no clientURLs, only peerURLs); meta-2 is not in this list.
+    expect(s.members.map((m) => m.etcdName)).toEqual(["meta0", "meta1", undefined]);
+    expect(renderText(s)).toMatch(/meta-2 .*down \(refused\) +- +not listed/);
     expect(s.nodes.map((n) => [n.up, n.shards, n.state])).toEqual([[true, [0, 1, 2], "ready"], [false, [3], "not-ready"]]);
     expect(renderText(s)).toMatch(/meta-1 +http:\/\/10\.0\.0\.2:8080 +healthy +leader/);
     expect(renderText(s)).toMatch(/node-1 .*down \(no answer within 3000 ms\) +1 \[3\] +not-ready: 3 partialOpen/);
@@ -204,7 +208,7 @@ describe("the CLI", () => {
     const port = (srv.address() as net.AddressInfo).port;
     await new Promise((r) => srv.close(r));
     const dead = `http://127.0.0.1:${port}`;
-    const dir = fs.mkdtempSync(path.join(require("os").tmpdir(), "status-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "status-"));
     const file = path.join(dir, "o.json");
     fs.writeFileSync(file, JSON.stringify({ ...outputs, metaHttpEndpoints: [dead, dead, dead], metaEndpoints: [dead, dead, dead], adminHttpEndpoints: [dead, dead] }));
     const err: string[] = [];

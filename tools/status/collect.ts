@@ -15,6 +15,8 @@ export interface MemberStatus {
   /** The leader's client URL as this member names it; undefined when it did not say. */
   leaderSeen?: string;
   isLeader: boolean;
+  /** Its name in the etcd member list (matched by the host of its peer or client URLs); undefined when not listed or no list. */
+  etcdName?: string;
 }
 export interface NodeStatus {
   name: string;
@@ -109,14 +111,6 @@ export function aggregate(t: StatusTargets, ms: MemberAnswers[], ns: Result<bool
     else leaderProblem = `the members name ${url} as leader, which is not one of this stack's members`;
   } else if (seen.size > 1) leaderProblem = `members disagree on the leader: ${[...seen].join(", ")}`;
   else leaderProblem = "no member named a leader";
-  const members: MemberStatus[] = ms.map((a) => ({
-    name: a.m.name,
-    http: a.m.http,
-    healthy: a.health.ok,
-    ...(a.health.ok ? {} : { error: a.health.error }),
-    ...(a.leader.ok ? { leaderSeen: a.leader.value } : {}),
-    isLeader: leader === a.m.name,
-  }));
   // Prefer what the leader says (it runs the scheduler), else any member that answered.
   const order = [...ms].sort((x, y) => Number(y.m.name === leader) - Number(x.m.name === leader));
   const first = <T>(pick: (a: MemberAnswers) => Result<T>): { from: string; value: T } | { error: string } => {
@@ -125,6 +119,24 @@ export function aggregate(t: StatusTargets, ms: MemberAnswers[], ns: Result<bool
     return { error: ms.map((a) => `${a.m.name}: ${(pick(a) as { error: string }).error}`).join("; ") || "no members" };
   };
   const etcd = first((a) => a.etcd);
+  const hostOf = (u: string) => {
+    try {
+      return new URL(u).hostname;
+    } catch {
+      return "";
+    }
+  };
+  const etcdNameOf = (m: StatusTargets["members"][number]) =>
+    "value" in etcd ? etcd.value.members.find((e) => [...e.peerURLs, ...e.clientURLs].some((u) => hostOf(u) === hostOf(m.client)))?.name : undefined;
+  const members: MemberStatus[] = ms.map((a) => ({
+    name: a.m.name,
+    http: a.m.http,
+    healthy: a.health.ok,
+    ...(a.health.ok ? {} : { error: a.health.error }),
+    ...(a.leader.ok ? { leaderSeen: a.leader.value } : {}),
+    isLeader: leader === a.m.name,
+    ...(etcdNameOf(a.m) ? { etcdName: etcdNameOf(a.m) } : {}),
+  }));
   const diag = first((a) => a.diagnose);
   const shards = first((a) => a.nodeShards);
   const nodes: NodeStatus[] = t.nodes.map((n, i) => {

@@ -21,7 +21,6 @@ function ranges(ids: number[]): string {
 export function renderText(s: ClusterStatus): string {
   const out: string[] = [`Cluster ${s.cluster}  version ${s.version}`, ""];
   out.push("CeresMeta members");
-  const etcdNames = new Set(s.etcd?.members.map((m) => m.name) ?? []);
   out.push(
     ...table(
       ["NAME", "HTTP", "HEALTH", "ROLE", "ETCD"],
@@ -30,7 +29,7 @@ export function renderText(s: ClusterStatus): string {
         m.http,
         m.healthy ? "healthy" : `down (${m.error ?? "?"})`,
         m.isLeader ? "leader" : m.healthy ? "follower" : "-",
-        s.etcd ? (etcdNames.has(m.name) ? "member" : "not listed") : "?",
+        s.etcd ? (m.etcdName ?? "not listed") : "?",
       ]),
     ),
   );

@@ -63,8 +63,10 @@ export const checks: ClusterChecks = {
     );
     const etcdNames = (st.etcd?.members ?? []).map((m) => m.name).sort();
     proof.check(
-      JSON.stringify(etcdNames) === JSON.stringify(members.map((m) => m.name).sort()) && st.etcd?.clusterId === c.clusterId,
-      "the etcd member list: the three members, the proof's etcd cluster ID",
+      JSON.stringify(etcdNames) === JSON.stringify(members.map((m) => m.name).sort()) &&
+        st.etcd?.clusterId === c.clusterId &&
+        st.members.every((m) => m.etcdName === members.find((x) => `http://${x.ip}:${x.httpPort}` === m.http)?.name),
+      "the etcd member list: the three members, the proof's etcd cluster ID, each member matched to its etcd name",
       `${etcdNames.join(",")} cluster ${st.etcd?.clusterId}`,
       JSON.stringify(st.etcd ?? st.etcdProblem),
     );
@@ -90,7 +92,7 @@ export const checks: ClusterChecks = {
       proof.check(
         took < TIMEOUT_MS + 1_000 && fm !== undefined && !fm.healthy && !!fm.error && down.members.filter((m) => m.healthy).length === 2 && down.leader !== undefined && down.members.find((m) => m.isLeader)?.http.includes(leaderIp ?? "?") === true,
         "within one timeout: the stopped member down with its error, two healthy, the same leader",
-        `${took} ms; ${fm?.name}: ${fm?.error}`,
+        `${took} ms; ${fm?.name}: ${fm?.error}; nodes: ${down.nodes.map((n) => n.error).join(" / ")}`,
         JSON.stringify(down.members),
       );
       proof.check((down.etcd?.members.length ?? 0) === 3, "the etcd member list (from a live member) still has three members", `${down.etcd?.members.length} from ${down.etcd?.from}`);
