@@ -59,6 +59,12 @@ async function stackOutputs(stack: string, cwd: string): Promise<Record<string, 
   return (await s.outputs()) as Record<string, unknown>;
 }
 
+/** The Automation API's CommandError carries the CLI's whole output; its `error:` line says why. */
+export function oneLine(message: string): string {
+  const lines = message.split("\n").map((l) => l.trim());
+  return (lines.find((l) => /^(stderr: )?error: /.test(l)) ?? lines[0]).replace(/^stderr: /, "");
+}
+
 export async function main(argv: string[]): Promise<number> {
   const { args, problems } = parseArgs(argv);
   if (!args) {
@@ -69,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     raw = args.endpoints ? (JSON.parse(fs.readFileSync(args.endpoints, "utf8")) as Record<string, unknown>) : await stackOutputs(args.stack!, args.cwd);
   } catch (e) {
-    process.stderr.write(`status: cannot read the outputs of ${args.endpoints ?? `stack ${args.stack}`}: ${(e as Error).message.split("\n")[0]}\n`);
+    process.stderr.write(`status: cannot read the outputs of ${args.endpoints ? args.endpoints : `stack ${args.stack}`}: ${oneLine((e as Error).message)}\n`);
     return 2;
   }
   const { targets, problems: outputProblems } = targetsFrom(raw);
