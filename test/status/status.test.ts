@@ -216,6 +216,7 @@ describe("the CLI", () => {
     const e = jest.spyOn(process.stderr, "write").mockImplementation((s) => (err.push(String(s)), true));
     try {
       expect(await main(["--endpoints", file, "--timeout-ms", "1000"])).toBe(1);
+      expect(out).not.toHaveBeenCalled();
       expect(err).toEqual(["status: nothing answered (17 requests to 3 members and 2 nodes, 1000 ms each); is the network path open (bastion: --proxy)?\n"]);
       err.length = 0;
       fs.writeFileSync(file, "{}");

@@ -84,7 +84,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const s = await collectStatus(targets, (url, method, body) => request(url, { method, body, timeoutMs: args.timeoutMs, proxy: args.proxy }));
-  process.stdout.write(args.format === "json" ? renderJson(s) : renderText(s));
+  // Nothing answered: a table of errors says less than the one line below.
+  if (s.answered > 0) process.stdout.write(args.format === "json" ? renderJson(s) : renderText(s));
   if (s.answered === 0) {
     process.stderr.write(
       `status: nothing answered (${s.asked} requests to ${targets.members.length} members and ${targets.nodes.length} nodes, ${args.timeoutMs} ms each${args.proxy ? ` via ${args.proxy}` : ""}); is the network path open (bastion: --proxy)?\n`,
