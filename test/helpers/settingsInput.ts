@@ -10,6 +10,16 @@ export const BASE_VALUES: Partial<Record<SettingName, string>> = {
   adminCidrs: JSON.stringify(["192.0.2.0/24"]),
 };
 
+/** The bootstrap settings buildSpec gives BASE_VALUES (written out: a test compares against it). */
+export const BASE_BOOTSTRAP = {
+  clusterName: "defaultCluster",
+  nodeCount: 3,
+  shardTotal: 8,
+  topology: "static",
+  initialClusterToken: "ceresdb-prod",
+  storageRootPath: "/ceresdb",
+} as const;
+
 export function settingsInput(
   values: Partial<Record<SettingName, string | undefined>> = {},
   secrets: SettingName[] = ["sshPrivateKey"],

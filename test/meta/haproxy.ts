@@ -11,7 +11,7 @@
  */
 import * as net from "net";
 import { LoadBalancerSpec } from "../../components/model/types";
-import { grpcUnary, pbBytes, pbDecode, pbNum, pbStr } from "./protocol";
+import { grpcUnary, pbBytes, pbDecode, pbNum, pbStr, pbUint } from "./protocol";
 
 export function renderHaproxyConfig(lb: LoadBalancerSpec, statsSocket: string): string {
   if (lb.address === undefined) throw new Error(`${lb.name}: HAProxy stands in for an intranet balancer with a fixed address only`);
@@ -84,16 +84,6 @@ export function haproxyStats(socketPath: string, ms = 3_000): Promise<ServerStat
 // zone=3, binary_version=4, shard_infos=5}; RouteTablesRequest{header=1, schema_name=2,
 // table_names=3}; AllocSchemaIdRequest{header=1, name=2}; every response's header=1 is commonpb.ResponseHeader{code=1, error=2}.
 
-function pbUint(field: number, n: number): Buffer {
-  const bytes: number[] = [(field << 3) | 0];
-  do {
-    let b = n & 0x7f;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    bytes.push(b);
-  } while (n > 0);
-  return Buffer.from(bytes);
-}
 
 async function call(target: string, method: string, request: Buffer): Promise<{ code: bigint; error: string }> {
   const r = await grpcUnary(target, `/meta_service.CeresmetaRpcService/${method}`, request);

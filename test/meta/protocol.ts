@@ -151,6 +151,11 @@ function pbVarint(n: number): Buffer {
   } while (n > 0);
   return Buffer.from(bytes);
 }
+/** A varint field (wire type 0). */
+export function pbUint(field: number, n: number): Buffer {
+  return Buffer.concat([pbVarint((field << 3) | 0), pbVarint(n)]);
+}
+
 export function pbBytes(field: number, value: Buffer | string): Buffer {
   const b = typeof value === "string" ? Buffer.from(value, "utf8") : value;
   return Buffer.concat([pbVarint((field << 3) | 2), pbVarint(b.length), b]);

@@ -1,6 +1,6 @@
 import { buildSpec, protectionFor } from "../../components/model/buildSpec";
 import { formatProblem, InvalidSettingsError } from "../../components/model/problems";
-import { settingsInput } from "../helpers/settingsInput";
+import { BASE_BOOTSTRAP, settingsInput } from "../helpers/settingsInput";
 
 function specOf(...args: Parameters<typeof settingsInput>) {
   const r = buildSpec(settingsInput(...args));
@@ -15,14 +15,7 @@ describe("buildSpec on valid settings", () => {
     expect(spec.meta).toHaveLength(3);
     expect(spec.nodes).toHaveLength(3);
     expect(spec.wal).toEqual({ type: "RocksDB" });
-    expect(spec.bootstrap).toEqual({
-      clusterName: "defaultCluster",
-      nodeCount: 3,
-      shardTotal: 8,
-      topology: "static",
-      initialClusterToken: "ceresdb-prod",
-      storageRootPath: "/ceresdb",
-    });
+    expect(spec.bootstrap).toEqual(BASE_BOOTSTRAP);
     expect(spec.ports).toEqual({ grpc: 8831, http: 5440, mysql: 3307, postgresql: 5433, metaClient: 2379, metaPeer: 2380, metaHttp: 8080 });
     expect(spec.namePrefix).toBe("ceresdb-prod");
     expect(spec.storage.endpoint).toBe("https://oss-cn-hangzhou-internal.aliyuncs.com");

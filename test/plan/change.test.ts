@@ -1,7 +1,7 @@
 /** The PR comment's change section: unified diffs of the generated files and resources by kind of change. */
 import fc from "fast-check";
-import { BlastRadius } from "../../tools/plan/diff";
 import { fileDiffs, formatChange, resourcesByChange, unifiedDiff } from "../../tools/plan/change";
+import { radius } from "../helpers/blastRadius";
 
 /** Applies a unified diff made by unifiedDiff to `before` (hunks in order). */
 function apply(before: string, diff: string): string {
@@ -26,16 +26,6 @@ function apply(before: string, diff: string): string {
   return out.join("\n");
 }
 
-const radius = (over: Partial<BlastRadius>): BlastRadius => ({
-  files: { added: [], removed: [], changed: [] },
-  resourcesAdded: [],
-  resourcesRemoved: [],
-  inputsCompared: true,
-  changes: [],
-  containers: { created: [], replaced: [], updated: [], destroyed: [] },
-  hosts: { created: [], replaced: [], restarted: [], updated: [], destroyed: [] },
-  ...over,
-});
 
 describe("unifiedDiff", () => {
   it("shows the changed line with context", () => {

@@ -13,7 +13,7 @@ import { DurationTable, Operation } from "../../tools/plan/timeline/durations";
 import { buildSteps, dependencyKeys, indexRun, resourceKey } from "../../tools/plan/timeline/graph";
 import { runScenarios, ScenarioOutcome } from "../../tools/plan/timeline/scenarios";
 import { safetyProblems, timeline } from "../../tools/plan/timeline/timeline";
-import { BlastRadius } from "../../tools/plan/diff";
+import { radius } from "../helpers/blastRadius";
 
 const projectDir = defaultProjectDir();
 const overrides = { "ceresdb:nodeCount": "3", "ceresdb:shardTotal": "8" };
@@ -125,16 +125,6 @@ describe("safety check (fixtures)", () => {
   it("fails when a protected resource would be replaced or deleted", () => {
     const run = fixtureRun(true);
     const r = timeline("t", "fixture", run, new Map(), table, undefined);
-    const radius = (over: Partial<BlastRadius>): BlastRadius => ({
-      files: { added: [], removed: [], changed: [] },
-      resourcesAdded: [],
-      resourcesRemoved: [],
-      inputsCompared: true,
-      changes: [],
-      containers: { created: [], replaced: [], updated: [], destroyed: [] },
-      hosts: { created: [], replaced: [], restarted: [], updated: [], destroyed: [] },
-      ...over,
-    });
     const prot = new Set(["alicloud:oss/bucket:Bucket\tbucket"]);
     const replaced = radius({ changes: [{ type: "alicloud:oss/bucket:Bucket", name: "bucket", change: "replace", inputs: [{ property: "bucket", change: "replace", reason: "x" }] }] });
     expect(safetyProblems(r, replaced, prot).map((p) => p.problem)).toEqual(["protected resource alicloud:oss/bucket:Bucket bucket would be replaced (bucket)"]);

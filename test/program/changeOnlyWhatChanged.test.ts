@@ -5,6 +5,7 @@
 import { bootstrapChangeProblems } from "../../components/cluster/bootstrapLock";
 import { BootstrapSpec } from "../../components/model/types";
 import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/plan/offline";
+import { BASE_BOOTSTRAP } from "../helpers/settingsInput";
 
 const DYNAMIC = {
   "ceresdb:walType": "Kafka",
@@ -72,14 +73,7 @@ describe("growing and shrinking a dynamic cluster", () => {
 });
 
 describe("the bootstrap lock refuses what CeresMeta would ignore", () => {
-  const created: BootstrapSpec = {
-    clusterName: "defaultCluster",
-    nodeCount: 3,
-    shardTotal: 8,
-    topology: "static",
-    initialClusterToken: "ceresdb-prod",
-    storageRootPath: "/ceresdb",
-  };
+  const created: BootstrapSpec = { ...BASE_BOOTSTRAP };
 
   test("first deployment and unchanged values pass", () => {
     expect(bootstrapChangeProblems({}, created)).toEqual([]);
