@@ -13,8 +13,13 @@ import * as path from "path";
 import { main } from "../../tools/status/cli";
 
 const CLI_DIR = path.join(__dirname, "../../.cache/bin");
+// The real CLI is built by `npm run test:stack-config` (bash .ci/build-tools.sh pulumi), which then
+// runs this file with REQUIRE_PULUMI_CLI=1; a plain `npm test` on a machine without it skips it.
+const hasCli = fs.existsSync(path.join(CLI_DIR, "pulumi"));
+if (!hasCli && !process.env.REQUIRE_PULUMI_CLI) console.warn("status: .cache/bin/pulumi not built: the Automation API test is skipped (npm run test:stack-config runs it)");
+const realCliTest = hasCli || process.env.REQUIRE_PULUMI_CLI ? test : test.skip;
 
-test("outputs of a real stack through the Automation API; a missing stack is one line, exit 2", async () => {
+realCliTest("outputs of a real stack through the Automation API; a missing stack is one line, exit 2", async () => {
   expect(fs.existsSync(path.join(CLI_DIR, "pulumi"))).toBe(true);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "status-auto-"));
   const saved = { ...process.env };
