@@ -47,8 +47,6 @@ export class MetaMember extends pulumi.ComponentResource {
     // Members' hosts change one at a time too: never two members down at once.
     this.host = new Host(`${name}-host`, hostArgs(spec, member.host, "meta", infra, args.after), { parent: this });
 
-    // Runs before the container is created or replaced: refuses to start this member with an
-    // empty data dir and "new" into a running cluster that knows it (etcd would split).
     const onHost = clusterHost(spec, member.host);
     const configFile = hostFile(spec, member.host, "service-config");
     const config = configFile.render({});
@@ -60,6 +58,8 @@ export class MetaMember extends pulumi.ComponentResource {
       hostRevision: hostRevision(spec, member.host),
       replacing: hostLockInputs(spec, member.host).replacing,
     });
+    // Runs before the container is created or replaced: refuses to start this member with an
+    // empty data dir and "new" into a running cluster that knows it (etcd would split).
     const guard = new command.remote.Command(
       `${name}-guard`,
       {
