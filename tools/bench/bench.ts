@@ -1,16 +1,19 @@
 /**
  * npm run bench [-- --project DIR --stack NAME --sizes 10,100,500 --runs 5,5,3 --capture-stacks]
- *   [--whole-runs N] [--no-whole] [--no-in-process]
- * Times the offline plan for 3 meta members and N nodes two ways: the whole process as a user
+ *   [--whole-runs N] [--no-whole] [--no-floor] [--no-in-process]
+ * Times the offline plan for 3 meta members and N nodes three ways: the whole process as a user
  * runs it (`node ... tools/plan/cli.ts`, as `npm run plan` does: startup, transpile, run, render,
- * write; wall time, CPU time and peak RSS of that process), then in one process (run under mocks +
- * render + write; median wall time and time per node).
+ * write; wall time, CPU time and peak RSS of that process); the SDK floor (the same resources
+ * registered by @pulumi/pulumi alone in a fresh process, tools/bench/sdkFloor.ts: what no change
+ * to our code can go below); then in one process (run under mocks + render + write; median wall
+ * time and time per node).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultProjectDir, listStacks } from "../plan/offline";
+import { defaultProjectDir, listStacks, runOffline } from "../plan/offline";
+import type { FloorRecord } from "./sdkFloor";
 import { planStack } from "../plan/plan";
 
 function arg(name: string): string | undefined {
@@ -50,31 +53,52 @@ async function main(): Promise<void> {
     console.log(line(w.map((x) => "-".repeat(x))));
     for (const r of rows) console.log(line(r));
   };
+  // The same node flags as the `plan` script in package.json.
+  const script = (JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.plan;
+  const flags = script.split(/\s+/).slice(1, -1);
+  /** Runs `node <plan flags> <args>` in a fresh process: its stdout, wall time, CPU time, peak RSS. */
+  const fresh = (args: string[], what: string) => {
+    const stats = path.join(out, "stats.json");
+    const t0 = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, ["--require", path.join(__dirname, "exitStats.cjs"), ...flags, ...args], {
+      cwd: projectDir,
+      env: { ...process.env, PLAN_BENCH_STATS: stats },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 600_000,
+      maxBuffer: 64 * 2 ** 20,
+    });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (res.status !== 0) throw new Error(`${what} exited ${res.status}: ${String(res.stderr).slice(0, 500)}`);
+    const s = JSON.parse(fs.readFileSync(stats, "utf8")) as { userMs: number; systemMs: number; maxRssKb: number };
+    return { stdout: String(res.stdout), wall: `${(ms / 1000).toFixed(2)} s`, cpu: `${((s.userMs + s.systemMs) / 1000).toFixed(2)} s`, rss: `${Math.round(s.maxRssKb / 1024)} MB` };
+  };
   if (!process.argv.includes("--no-whole")) {
-    // The same node flags as the `plan` script in package.json.
-    const script = (JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts.plan;
-    const flags = script.split(/\s+/).slice(1, -1);
     const wholeRuns = Number(arg("whole-runs") ?? 1);
     const rows: string[][] = [];
     for (const n of sizes) {
       for (let r = 0; r < wholeRuns; r++) {
-        const stats = path.join(out, `stats-${n}-${r}.json`);
         const sets = Object.entries(overrides(n)).flatMap(([k, v]) => ["--set", `${k}=${v}`]);
-        const t0 = process.hrtime.bigint();
-        const res = spawnSync(process.execPath, ["--require", path.join(__dirname, "exitStats.cjs"), ...flags, path.join(projectDir, "tools", "plan", "cli.ts"), stack, ...sets, "--out", out], {
-          cwd: projectDir,
-          env: { ...process.env, PLAN_BENCH_STATS: stats },
-          stdio: ["ignore", "ignore", "pipe"],
-          timeout: 600_000,
-        });
-        const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        if (res.status !== 0) throw new Error(`plan for ${n} nodes exited ${res.status}: ${String(res.stderr).slice(0, 500)}`);
-        const s = JSON.parse(fs.readFileSync(stats, "utf8")) as { userMs: number; systemMs: number; maxRssKb: number };
-        rows.push([String(n), `${(ms / 1000).toFixed(2)} s`, `${((s.userMs + s.systemMs) / 1000).toFixed(2)} s`, `${Math.round(s.maxRssKb / 1024)} MB`]);
+        const p = fresh([path.join(projectDir, "tools", "plan", "cli.ts"), stack, ...sets, "--out", out], `plan for ${n} nodes`);
+        rows.push([String(n), p.wall, p.cpu, p.rss]);
       }
     }
     console.log(`whole process (node ${flags.join(" ")} tools/plan/cli.ts ${stack}), ${wholeRuns} run(s) per size:`);
     table(["nodes", "wall", "cpu (user+sys)", "peak rss"], rows);
+    console.log("");
+  }
+  if (!process.argv.includes("--no-floor")) {
+    const rows: string[][] = [];
+    for (const n of sizes) {
+      const run = await runOffline({ stack, projectDir, overrides: overrides(n) });
+      const records: FloorRecord[] = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs }));
+      const file = path.join(out, `floor-${n}.json`);
+      fs.writeFileSync(file, JSON.stringify(records));
+      const p = fresh([path.join(__dirname, "sdkFloor.ts"), file], `SDK floor for ${n} nodes`);
+      const f = JSON.parse(p.stdout.trim().split("\n").pop() ?? "{}") as { resources: number; loadMs: number; registerMs: number };
+      rows.push([String(n), String(f.resources), `${(f.loadMs / 1000).toFixed(2)} s`, `${(f.registerMs / 1000).toFixed(2)} s`, p.wall, p.cpu, p.rss]);
+    }
+    console.log("SDK floor (the same resources, names, parents and inputs registered by @pulumi/pulumi under mocks in a fresh process, none of the program's code; tools/bench/sdkFloor.ts):");
+    table(["nodes", "resources", "load sdk+providers", "register", "wall", "cpu (user+sys)", "peak rss"], rows);
     console.log("");
   }
   if (process.argv.includes("--no-in-process")) {

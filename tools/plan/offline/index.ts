@@ -1,5 +1,5 @@
 /** Offline runner: run the Pulumi program under mocks, no CLI. See docs/plan.md. */
-export { runOffline, defaultProjectDir, REPO_ROOT } from "./run";
+export { runOffline, defaultProjectDir, REPO_ROOT, skipEngineOnlyWork } from "./run";
 export type { OfflineRun, RecordedResource, RunOfflineOptions } from "./run";
 export { loadStackFileConfig, listStacks, secretPlaceholder, stackFile } from "./config";
 export type { StackFileConfig, LoadSettingsOptions } from "./config";

@@ -186,7 +186,7 @@ function nameFromProviderRef(ref: string | undefined): string | undefined {
  *    for the registrations through `disconnect()`, not through that set.
  * Both are looked up through their module objects at each call, so replacing the export is seen.
  */
-function skipEngineOnlyWork(pulumi: typeof pulumiType): () => void {
+export function skipEngineOnlyWork(pulumi: typeof pulumiType): () => void {
   type StackTrace = (skip: number) => unknown[];
   const resourceClass = pulumi.Resource as unknown as { stackTrace: StackTrace };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
