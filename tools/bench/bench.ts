@@ -12,8 +12,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { defaultProjectDir, listStacks, runOffline } from "../plan/offline";
-import type { FloorRecord } from "./sdkFloor";
+import { defaultProjectDir, listStacks } from "../plan/offline";
 import { planStack } from "../plan/plan";
 
 function arg(name: string): string | undefined {
@@ -89,11 +88,10 @@ async function main(): Promise<void> {
   if (!process.argv.includes("--no-floor")) {
     const rows: string[][] = [];
     for (const n of sizes) {
-      const run = await runOffline({ stack, projectDir, overrides: overrides(n) });
-      const records: FloorRecord[] = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs }));
       const file = path.join(out, `floor-${n}.json`);
-      fs.writeFileSync(file, JSON.stringify(records));
-      const p = fresh([path.join(__dirname, "sdkFloor.ts"), file], `SDK floor for ${n} nodes`);
+      const floor = path.join(__dirname, "sdkFloor.ts");
+      fresh([floor, "record", projectDir, stack, JSON.stringify(overrides(n)), file], `recording ${n} nodes for the SDK floor`);
+      const p = fresh([floor, "register", file], `SDK floor for ${n} nodes`);
       const f = JSON.parse(p.stdout.trim().split("\n").pop() ?? "{}") as { resources: number; loadMs: number; registerMs: number };
       rows.push([String(n), String(f.resources), `${(f.loadMs / 1000).toFixed(2)} s`, `${(f.registerMs / 1000).toFixed(2)} s`, p.wall, p.cpu, p.rss]);
     }

@@ -5,9 +5,12 @@
  * between resources or dynamic-provider serialization. Every plan of the same resources costs at
  * least this, so it bounds from below what cutting our code can reach (docs/plan.md "Speed").
  *
- * `npm run bench` writes the records and runs this in a fresh process with the plan's node
- * flags: `node <flags> tools/bench/sdkFloor.ts RECORDS.json` prints
- * `{"resources", "loadMs", "registerMs"}` as JSON (load: @pulumi/pulumi and the provider packages).
+ * `npm run bench` runs both steps, each in a fresh process with the plan's node flags (so the
+ * bench's own heap stays out of its figures):
+ *  - `sdkFloor.ts record PROJECT STACK OVERRIDES_JSON RECORDS.json`: an offline run, its
+ *    resources written as FloorRecords;
+ *  - `sdkFloor.ts register RECORDS.json`: prints `{"resources", "loadMs", "registerMs"}` as JSON
+ *    (load: @pulumi/pulumi and the provider packages).
  */
 import * as fs from "fs";
 import type * as pulumiType from "@pulumi/pulumi";
@@ -41,9 +44,15 @@ export function classOfType(type: string, load: (pkg: string) => Record<string, 
   return typeof cls === "function" ? (cls as ResourceClass) : undefined;
 }
 
-async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file) throw new Error("usage: sdkFloor.ts RECORDS.json");
+async function record(projectDir: string, stack: string, overrides: Record<string, string>, file: string): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runOffline } = require("../plan/offline") as typeof import("../plan/offline");
+  const run = await runOffline({ stack, projectDir, overrides });
+  const records: FloorRecord[] = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs }));
+  fs.writeFileSync(file, JSON.stringify(records));
+}
+
+async function register(file: string): Promise<void> {
   const records = JSON.parse(fs.readFileSync(file, "utf8")) as FloorRecord[];
   const t0 = process.hrtime.bigint();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -94,6 +103,13 @@ async function main(): Promise<void> {
   await pulumi.runtime.disconnect();
   const registerMs = Number(process.hrtime.bigint() - t1) / 1e6;
   console.log(JSON.stringify({ resources: records.length, loadMs: Math.round(loadMs), registerMs: Math.round(registerMs) }));
+}
+
+async function main(): Promise<void> {
+  const [mode, ...args] = process.argv.slice(2);
+  if (mode === "record" && args.length === 4) return record(args[0], args[1], JSON.parse(args[2]) as Record<string, string>, args[3]);
+  if (mode === "register" && args.length === 1) return register(args[0]);
+  throw new Error("usage: sdkFloor.ts record PROJECT STACK OVERRIDES_JSON RECORDS.json | sdkFloor.ts register RECORDS.json");
 }
 
 if (require.main === module) {
