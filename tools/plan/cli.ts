@@ -15,7 +15,7 @@ import { runOffline } from "./offline";
 import { DurationTable, parseDurationFlag, parseDurationRules } from "./timeline/durations";
 import { formatTimeline, TimelineSection } from "./timeline/report";
 import { changeOperations, runScenarios, Scenario, SCENARIOS } from "./timeline/scenarios";
-import { operationsFromRadius, PULUMI_DEFAULT_PARALLEL, safetyProblems, SafetyProblem, timeline } from "./timeline/timeline";
+import { operationsFromRadius, pulumiDefaultParallel, safetyProblems, SafetyProblem, timeline } from "./timeline/timeline";
 import { resourceKey } from "./timeline/graph";
 import { fileDiffs, formatChange } from "./change";
 import { makeRedactor } from "./redact";
@@ -58,7 +58,8 @@ export function parseArgs(argv: string[]): Args {
   let baselineProject: string | undefined;
   let timelineOn = false;
   let check = false;
-  let parallel: number | undefined = PULUMI_DEFAULT_PARALLEL;
+  // What `pulumi up` would use here without --parallel (PULUMI_PARALLEL, else 4 x CPUs).
+  let parallel: number | undefined = pulumiDefaultParallel().parallel;
   let durationsFile: string | undefined;
   const durationFlags: string[] = [];
   const scenarios: Scenario[] = [];

@@ -3,14 +3,34 @@
  * runs, classified by the provider table through tools/plan/diff.ts), how long it takes
  * (durations.ts), and the schedule the engine would run (simulate.ts). See docs/plan.md.
  */
+import { availableParallelism } from "os";
 import { BlastRadius } from "../diff";
 import type { OfflineRun } from "../offline";
 import { DurationTable, Operation } from "./durations";
 import { buildSteps, resourceKey, TimelineStep } from "./graph";
 import { criticalPath, maxOverlap, simulate, waves } from "./simulate";
 
-/** `pulumi up --parallel` default of the CLI this repository pins (`.cache/bin/pulumi up --help`, v3.248.0: "(default 8)"). */
-export const PULUMI_DEFAULT_PARALLEL = 8;
+/** A base-10 integer as Go's strconv.ParseInt and runtime atoi take it (sign allowed), or undefined. */
+function goInt(v: string | undefined): number | undefined {
+  return v !== undefined && /^[+-]?\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/**
+ * The `--parallel` a `pulumi up` on this machine uses when the flag is not given, by the rule of
+ * the CLI this repository pins (v3.248.0, pkg/cmd/pulumi/operations/up.go `defaultParallel`):
+ * `PULUMI_PARALLEL` when it is a positive integer (capped at 2^31-1), else 4 x GOMAXPROCS — Go's
+ * `GOMAXPROCS` variable when positive, else the CPUs the process may use. So 8 on a 2-CPU machine,
+ * 32 on 8. (A Go >= 1.25 build also lowers GOMAXPROCS to a container's CPU quota, which Node does
+ * not see; pass `--parallel` to the timeline where that matters.) test/plan/parallelDefault.test.ts
+ * compares it with the default the real CLI prints.
+ */
+export function pulumiDefaultParallel(env: NodeJS.ProcessEnv = process.env, cpus: number = availableParallelism()): { parallel: number; from: string } {
+  const fromEnv = goInt(env.PULUMI_PARALLEL);
+  if (fromEnv !== undefined && fromEnv > 0) return { parallel: Math.min(fromEnv, 2 ** 31 - 1), from: "PULUMI_PARALLEL" };
+  const procs = goInt(env.GOMAXPROCS);
+  if (procs !== undefined && procs > 0) return { parallel: 4 * procs, from: "4 x GOMAXPROCS" };
+  return { parallel: 4 * cpus, from: `4 x ${cpus} CPUs` };
+}
 
 export interface PathEntry {
   type: string;
