@@ -37,14 +37,16 @@ export function bucketUrl(spec: ClusterSpec): string {
 
 export function renderMetaBackupScript(spec: ClusterSpec, member: MetaMemberSpec, o: MetaBackupOptions = {}): string {
   return fillScript("meta-backup.sh", {
-    ENDPOINT: o.endpoint ?? `http://${hostPort(member.host.privateIp, spec.ports.metaClient)}`,
-    MEMBER: member.memberName,
-    CLUSTER: spec.namePrefix,
-    OSS_URL: o.ossUrl ?? bucketUrl(spec),
-    BUCKET: spec.storage.bucket,
-    PREFIX: spec.observability.metaBackup.prefix,
-    CREDENTIALS: o.credentialsFile ?? META_BACKUP_CREDENTIALS,
-    TEXTFILE_DIR: o.textfileDir ?? NODE_EXPORTER_TEXTFILE_DIR,
+    assign: {
+      ENDPOINT: o.endpoint ?? `http://${hostPort(member.host.privateIp, spec.ports.metaClient)}`,
+      MEMBER: member.memberName,
+      CLUSTER: spec.namePrefix,
+      OSS_URL: o.ossUrl ?? bucketUrl(spec),
+      BUCKET: spec.storage.bucket,
+      PREFIX: spec.observability.metaBackup.prefix,
+      CREDENTIALS: o.credentialsFile ?? META_BACKUP_CREDENTIALS,
+      TEXTFILE_DIR: o.textfileDir ?? NODE_EXPORTER_TEXTFILE_DIR,
+    },
   });
 }
 
@@ -125,10 +127,12 @@ as_root sh -c 'umask 077; cat > "$1.new" && mv "$1.new" "$1"' install ${shQuote(
  */
 export function renderMetaRestoreScript(spec: ClusterSpec, member: MetaMemberSpec, opts: RenderOptions = {}): string {
   return fillScript("meta-restore.sh", {
-    NAME: member.memberName,
-    INITIAL_CLUSTER: initialClusterOf(spec, opts),
-    TOKEN: spec.bootstrap.initialClusterToken,
-    PEER_URL: `http://${hostPort(member.host.privateIp, spec.ports.metaPeer)}`,
-    DATA_DIR: META_PATHS.dataOnHost,
+    assign: {
+      NAME: member.memberName,
+      INITIAL_CLUSTER: initialClusterOf(spec, opts),
+      TOKEN: spec.bootstrap.initialClusterToken,
+      PEER_URL: `http://${hostPort(member.host.privateIp, spec.ports.metaPeer)}`,
+      DEFAULT_DATA_DIR: META_PATHS.dataOnHost,
+    },
   });
 }

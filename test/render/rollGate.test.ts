@@ -141,7 +141,7 @@ describe("the service probe", () => {
 
 describe("the service's own gate on a change", () => {
   const gate = (probe: string, file: string, wait = 4) =>
-    fillScript("gate-healthy.sh", { CONTAINER: "ceresdb", PROBE: probe, WAIT_SECONDS: String(wait), SERVICE_REVISION: "rev-2", REVISION_FILE: file });
+    fillScript("gate-healthy.sh", { assign: { CONTAINER: "ceresdb", PROBE: probe, WAIT_SECONDS: String(wait), SERVICE_REVISION: "rev-2", REVISION_FILE: file } });
 
   test("records the revision only once the probe passes", async () => {
     const file = path.join(tmp, "service-revision");

@@ -64,14 +64,14 @@ function stackScripts(run: OfflineRun): Map<string, string> {
 const SCRIPTS_DIR = path.join(__dirname, "..", "..", "components", "render", "scripts");
 
 /**
- * A template as a pattern of what it renders to: its text with each placeholder standing for any
- * value, and room for the header the renderer adds after the shebang.
+ * A template as a pattern of what it renders to: its text with each placeholder (and the `@assign@`
+ * line) standing for any value, and room for the header the renderer adds after the shebang.
  */
 function templatePattern(template: string): RegExp {
   const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const body = template
     .replace(/\n$/, "")
-    .split(/(@(?:word:|heredoc:)?[A-Z][A-Z0-9_]*@|@include:[A-Za-z0-9._-]+@\n)/)
+    .split(/(@(?:word:|heredoc:)?[A-Z][A-Z0-9_]*@|@include:[A-Za-z0-9._-]+@\n|^@assign@$)/m)
     .map((part, i) => (i % 2 === 1 ? "[\\s\\S]*?" : esc(part)))
     .join("");
   const shebang = /^(#![^\n]*\n)/.exec(template);
