@@ -78,34 +78,16 @@ WantedBy=timers.target
 }
 
 /**
- * Steps of the host setup script (bash, `set -euo pipefail`, with its `apt_install` and `fail`):
- * node exporter on every host, and the backup timer on meta hosts.
+ * Steps of the host setup script, which sources them (scripts/host-node-exporter.sh on every host,
+ * scripts/host-meta-backup.sh on meta hosts: node exporter, then the backup timer).
  */
 export function renderObservabilitySetupSteps(spec: ClusterSpec, role: "meta" | "server", member?: MetaMemberSpec): string {
-  let steps = `STEP=node-exporter
-# Ubuntu's package: listens on :9100 (the firewall admits only the monitoring source), textfile
-# collector in ${NODE_EXPORTER_TEXTFILE_DIR}.
-command -v prometheus-node-exporter >/dev/null || apt_install prometheus-node-exporter
-systemctl enable --now prometheus-node-exporter || fail "could not start prometheus-node-exporter"
-`;
-  if (role === "meta") {
-    if (!member) throw new RenderError("member", "a meta host's setup needs its member");
-    const units = renderMetaBackupUnits(spec);
-    const script = renderMetaBackupScript(spec, member);
-    const doc = (name: string, text: string, eof: string) => {
-      if (text.split("\n").includes(eof)) throw new RenderError(name, `contains its here-document end ${eof}`);
-      return `cat > ${name}.new <<'${eof}'\n${text}${eof}\nmv ${name}.new ${name}\n`;
-    };
-    steps += `
-STEP=meta-backup
-command -v etcdctl >/dev/null || apt_install etcd-client
-command -v openssl >/dev/null || apt_install openssl
-${doc(META_BACKUP_SCRIPT, script, "CERESDB_META_BACKUP_EOF")}chmod 0755 ${META_BACKUP_SCRIPT}
-${doc(`/etc/systemd/system/${META_BACKUP_UNIT}.service`, units.service, "CERESDB_UNIT_EOF")}${doc(`/etc/systemd/system/${META_BACKUP_UNIT}.timer`, units.timer, "CERESDB_UNIT_EOF")}systemctl daemon-reload
-systemctl enable --now ${META_BACKUP_UNIT}.timer || fail "could not start ${META_BACKUP_UNIT}.timer"
-`;
-  }
-  return steps;
+  if (role !== "meta") return fillScript("host-node-exporter.sh", {});
+  if (!member) throw new RenderError("member", "a meta host's setup needs its member");
+  const units = renderMetaBackupUnits(spec);
+  return fillScript("host-meta-backup.sh", {
+    fill: { SCRIPT_PATH: META_BACKUP_SCRIPT, SCRIPT: renderMetaBackupScript(spec, member), UNIT: META_BACKUP_UNIT, SERVICE: units.service, TIMER: units.timer },
+  });
 }
 
 /** The remote command that installs the backup's OSS key (given on stdin) as a root-only file. */
