@@ -11,7 +11,7 @@
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
 import { NODE_EXPORTER_TEXTFILE_DIR } from "../model/validate/observability";
 import { META_PATHS } from "../model/paths";
-import { fillScript, hostPort, RenderError, RenderOptions, shQuote } from "./common";
+import { fillScript, hostPort, RenderError, RenderOptions } from "./common";
 import { initialClusterOf } from "./ceresmetaToml";
 
 export const META_BACKUP_SCRIPT = "/usr/local/sbin/ceresdb-meta-backup.sh";
@@ -90,16 +90,9 @@ export function renderObservabilitySetupSteps(spec: ClusterSpec, role: "meta" | 
   });
 }
 
-/** The remote command that installs the backup's OSS key (given on stdin) as a root-only file. */
+/** The remote command that installs the backup's OSS key (given on stdin) as a root-only file (scripts/backup-credentials.sh). */
 export function renderBackupCredentialsCommand(): string {
-  return `#!/bin/sh
-# ceresdb-cluster: the OSS key of the CeresMeta backup, from stdin, readable by root only.
-set -eu
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
-as_root install -d -m 0700 -o root -g root ${shQuote(META_BACKUP_CREDENTIALS.replace(/\/[^/]+$/, ""))}
-# shellcheck disable=SC2016 # $1 is expanded by the inner sh
-as_root sh -c 'umask 077; cat > "$1.new" && mv "$1.new" "$1"' install ${shQuote(META_BACKUP_CREDENTIALS)}
-`;
+  return fillScript("backup-credentials.sh", { fill: { DIR: META_BACKUP_CREDENTIALS.replace(/\/[^/]+$/, ""), FILE: META_BACKUP_CREDENTIALS } });
 }
 
 /**
