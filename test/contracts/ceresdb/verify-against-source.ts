@@ -20,40 +20,29 @@ const at = (file: string) => () => file;
 const serverConfigRs = (v: string) => (v === "v1.2.7" ? "src/ceresdb/src/config.rs" : "src/config.rs");
 /** The object store options: in analytic_engine at v1.2.2, in components/object_store from v1.2.4. */
 const storageOptionsRs = (v: string) => (v === "v1.2.2" ? "analytic_engine/src/storage_options.rs" : "components/object_store/src/config.rs");
+/**
+ * Each Rust file (by tag) and the schema structs it defines: a name where the Rust struct has the
+ * schema's name, [schema name, Rust name] where it does not.
+ */
+const FILES: [(v: string) => string, (string | [string, string])[]][] = [
+  [serverConfigRs, ["Config", "NodeInfo", "RuntimeConfig"]],
+  [at("server/src/config.rs"), ["ServerConfig"]],
+  [at("components/logger/src/lib.rs"), [["LoggerConfig", "Config"]]],
+  [at("components/tracing_util/src/logging.rs"), [["TracingConfig", "Config"], "ConsoleConfig"]],
+  [at("analytic_engine/src/lib.rs"), [["AnalyticConfig", "Config"], "RocksDBConfig", "ObkvWalConfig", "WalNamespaceConfig", "ManifestNamespaceConfig", "KafkaWalConfig"]],
+  [storageOptionsRs, ["StorageOptions", "LocalOptions", "AliyunOptions"]],
+  [at("components/object_store/src/config.rs"), ["S3Options", "ObkvOptions", "HttpOptions", "RetryOptions"]],
+  [at("wal/src/rocks_impl/config.rs"), [["RocksDBWalConfig", "Config"]]],
+  [at("components/table_kv/src/config.rs"), ["ObkvConfig", ["ObkvClientConfig", "ClientConfig"]]],
+  [at("wal/src/message_queue_impl/config.rs"), [["MessageQueueWalConfig", "Config"]]],
+  [at("components/message_queue/src/kafka/config.rs"), [["KafkaConfig", "Config"], ["KafkaClientConfig", "ClientConfig"], "TopicManagementConfig", "ConsumerConfig"]],
+  [at("cluster/src/config.rs"), ["ClusterConfig", "EtcdClientConfig"]],
+  [at("meta_client/src/meta_impl.rs"), ["MetaClientConfig"]],
+];
 /** Schema struct -> [its file at a tag, its Rust name]. */
-const MAP: Record<string, [(v: string) => string, string]> = {
-  Config: [serverConfigRs, "Config"],
-  NodeInfo: [serverConfigRs, "NodeInfo"],
-  RuntimeConfig: [serverConfigRs, "RuntimeConfig"],
-  ServerConfig: [at("server/src/config.rs"), "ServerConfig"],
-  LoggerConfig: [at("components/logger/src/lib.rs"), "Config"],
-  TracingConfig: [at("components/tracing_util/src/logging.rs"), "Config"],
-  ConsoleConfig: [at("components/tracing_util/src/logging.rs"), "ConsoleConfig"],
-  AnalyticConfig: [at("analytic_engine/src/lib.rs"), "Config"],
-  StorageOptions: [storageOptionsRs, "StorageOptions"],
-  LocalOptions: [storageOptionsRs, "LocalOptions"],
-  AliyunOptions: [storageOptionsRs, "AliyunOptions"],
-  S3Options: [at("components/object_store/src/config.rs"), "S3Options"],
-  ObkvOptions: [at("components/object_store/src/config.rs"), "ObkvOptions"],
-  HttpOptions: [at("components/object_store/src/config.rs"), "HttpOptions"],
-  RetryOptions: [at("components/object_store/src/config.rs"), "RetryOptions"],
-  RocksDBConfig: [at("analytic_engine/src/lib.rs"), "RocksDBConfig"],
-  RocksDBWalConfig: [at("wal/src/rocks_impl/config.rs"), "Config"],
-  ObkvWalConfig: [at("analytic_engine/src/lib.rs"), "ObkvWalConfig"],
-  WalNamespaceConfig: [at("analytic_engine/src/lib.rs"), "WalNamespaceConfig"],
-  ManifestNamespaceConfig: [at("analytic_engine/src/lib.rs"), "ManifestNamespaceConfig"],
-  ObkvConfig: [at("components/table_kv/src/config.rs"), "ObkvConfig"],
-  ObkvClientConfig: [at("components/table_kv/src/config.rs"), "ClientConfig"],
-  KafkaWalConfig: [at("analytic_engine/src/lib.rs"), "KafkaWalConfig"],
-  MessageQueueWalConfig: [at("wal/src/message_queue_impl/config.rs"), "Config"],
-  KafkaConfig: [at("components/message_queue/src/kafka/config.rs"), "Config"],
-  KafkaClientConfig: [at("components/message_queue/src/kafka/config.rs"), "ClientConfig"],
-  TopicManagementConfig: [at("components/message_queue/src/kafka/config.rs"), "TopicManagementConfig"],
-  ConsumerConfig: [at("components/message_queue/src/kafka/config.rs"), "ConsumerConfig"],
-  ClusterConfig: [at("cluster/src/config.rs"), "ClusterConfig"],
-  MetaClientConfig: [at("meta_client/src/meta_impl.rs"), "MetaClientConfig"],
-  EtcdClientConfig: [at("cluster/src/config.rs"), "EtcdClientConfig"],
-};
+const MAP: Record<string, [(v: string) => string, string]> = Object.fromEntries(
+  FILES.flatMap(([file, structs]) => structs.map((s) => (typeof s === "string" ? [s, [file, s]] : [s[0], [file, s[1]]]))),
+);
 /** Structs added after v1.2.2 (components/object_store/src/config.rs has none of them there). */
 const SINCE_V124 = ["S3Options", "ObkvOptions", "HttpOptions", "RetryOptions"];
 const SCALAR_RUST: Record<string, RegExp> = {
