@@ -51,51 +51,51 @@ with_heartbeat() {
   log "$name: built in $((SECONDS - start))s"
 }
 
+# True, saying so, when the binaries $3... are in .cache/bin with the stamp of tool $1 at version $2.
+already_built() {
+  local tool="$1" version="$2" bin
+  shift 2
+  for bin in "$@"; do [ -x "$BIN/$bin" ] || return 1; done
+  [ -f "$BIN/.$tool-$version" ] || return 1
+  log "$* $version already in .cache/bin"
+}
+
+# Stamps tool $1 as built at version $2 (what already_built looks for), dropping older stamps.
+stamp_built() {
+  rm -f "$BIN/.$1-"*
+  touch "$BIN/.$1-$2"
+}
+
 build_actionlint() {
-  local stamp="$BIN/.actionlint-$ACTIONLINT_VERSION"
-  if [ -x "$BIN/actionlint" ] && [ -f "$stamp" ]; then
-    log "actionlint $ACTIONLINT_VERSION already in .cache/bin"
-    return 0
-  fi
+  already_built actionlint "$ACTIONLINT_VERSION" actionlint && return 0
   log "building actionlint $ACTIONLINT_VERSION"
   with_heartbeat actionlint env GOBIN="$BIN" \
     go install -v "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
-  rm -f "$BIN"/.actionlint-*
-  touch "$stamp"
+  stamp_built actionlint "$ACTIONLINT_VERSION"
   "$BIN/actionlint" -version | head -n 1
 }
 
 build_pulumi() {
-  local stamp="$BIN/.pulumi-$PULUMI_VERSION"
-  if [ -x "$BIN/pulumi" ] && [ -f "$stamp" ]; then
-    log "pulumi $PULUMI_VERSION already in .cache/bin"
-    return 0
-  fi
+  already_built pulumi "$PULUMI_VERSION" pulumi && return 0
   log "building the Pulumi CLI $PULUMI_VERSION from tools/pulumi-cli (large: expect many minutes on 2 cores)"
   # The version is stamped into the binary the same way upstream's Makefile does.
   with_heartbeat pulumi bash -c "cd '$ROOT/tools/pulumi-cli' && go mod download -x && \
     go build -v -o '$BIN/pulumi' \
       -ldflags '-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION' \
       github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-  rm -f "$BIN"/.pulumi-*
-  touch "$stamp"
+  stamp_built pulumi "$PULUMI_VERSION"
   "$BIN/pulumi" version
 }
 
 # etcdctl (snapshot save) and etcdutl (snapshot restore) for the meta proof's backup round trip.
 build_etcd() {
-  local stamp="$BIN/.etcd-$ETCD_VERSION"
-  if [ -x "$BIN/etcdctl" ] && [ -x "$BIN/etcdutl" ] && [ -f "$stamp" ]; then
-    log "etcdctl/etcdutl $ETCD_VERSION already in .cache/bin"
-    return 0
-  fi
+  already_built etcd "$ETCD_VERSION" etcdctl etcdutl && return 0
   log "building etcdctl and etcdutl $ETCD_VERSION from tools/etcd-tools"
   # Their go.mod files carry replace lines, so `go install pkg@version` is refused (see tools/etcd-tools/go.mod).
   with_heartbeat etcd bash -c "cd '$ROOT/tools/etcd-tools' && \
     go build -o '$BIN/etcdctl' go.etcd.io/etcd/etcdctl/v3 && \
     go build -o '$BIN/etcdutl' go.etcd.io/etcd/etcdutl/v3"
-  rm -f "$BIN"/.etcd-*
-  touch "$stamp"
+  stamp_built etcd "$ETCD_VERSION"
   "$BIN/etcdctl" version | head -n 1
 }
 

@@ -275,6 +275,21 @@ function roleGroupUrns(resources: StackRuleResource[], groups: StackRuleResource
 }
 
 /**
+ * Every known ingress rule (knownIngressRules) joined to its security group through
+ * `securityGroupId` (property dependency in a preview, ID after an update): the group when it is in
+ * the stack, whether it is one of `role`'s groups (roleGroupUrns), the CIDRs of the world it admits,
+ * and how a message names the rule.
+ */
+function roleIngressRules(resources: StackRuleResource[], role: string) {
+  const groups = resources.filter((r) => r.type === T.securityGroup);
+  const ofRole = roleGroupUrns(resources, groups, role);
+  return knownIngressRules(resources).map((r) => {
+    const [group] = referencedResources(r.rule, "securityGroupId", groups);
+    return { ...r, group, ofRole: group !== undefined && ofRole.has(group.urn), world: r.cidrs.filter(isWorldCidr), at: `${r.rule.name} (ports ${showPorts(r.ports)})` };
+  });
+}
+
+/**
  * Rule 1b: the meta security group (tagged `role=meta`, or attached to an instance tagged
  * `role=meta`) admits its ports only from security groups, except the CeresMeta HTTP port from
  * admin CIDRs; in prod nothing on it is open to 0.0.0.0/0. Rules are joined to their group through
@@ -289,16 +304,11 @@ export const metaPortsRestricted: StackRule = {
   check(resources, config = {}) {
     const httpPort = config.metaHttpPort ?? DEFAULT_META_HTTP_PORT;
     const admin = config.adminCidrs;
-    const groups = resources.filter((r) => r.type === T.securityGroup);
-    const meta = roleGroupUrns(resources, groups, ROLE_TAG_VALUE.meta);
     const fallbackEnv = stackEnvironment(resources);
     const out: Violation[] = [];
-    for (const { rule, p, ports, cidrs } of knownIngressRules(resources)) {
+    for (const { rule, p, ports, cidrs, group, ofRole, world, at } of roleIngressRules(resources, ROLE_TAG_VALUE.meta)) {
       if (exactly(ports, SSH_PORT) && String(p.ipProtocol).toLowerCase() === "tcp") continue; // no-public-ssh
-      const [group] = referencedResources(rule, "securityGroupId", groups);
       const env = group ? environmentOf(group.props) : fallbackEnv;
-      const world = cidrs.filter(isWorldCidr);
-      const at = `${rule.name} (ports ${showPorts(ports)})`;
       if (!group) {
         if (env === "prod" && world.length > 0) {
           out.push({
@@ -308,7 +318,7 @@ export const metaPortsRestricted: StackRule = {
         }
         continue;
       }
-      if (!meta.has(group.urn)) continue;
+      if (!ofRole) continue;
       if (cidrs.length === 0) {
         const fromGroup = isUnknown(p.sourceSecurityGroupId) || (typeof p.sourceSecurityGroupId === "string" && p.sourceSecurityGroupId !== "");
         if (!fromGroup) out.push({ urn: rule.urn, message: `${at}: meta port admitted from neither a security group nor a CIDR (e.g. a prefix list); only security groups may reach meta ports` });
@@ -348,15 +358,9 @@ export const serverHttpRestricted: StackRule = {
   check(resources, config = {}) {
     const httpPort = config.serverHttpPort ?? DEFAULT_SERVER_HTTP_PORT;
     const allowed = config.adminCidrs ? [...config.adminCidrs, ...(config.monitoringCidrs ?? [])] : undefined;
-    const groups = resources.filter((r) => r.type === T.securityGroup);
-    const server = roleGroupUrns(resources, groups, ROLE_TAG_VALUE.node);
     const out: Violation[] = [];
-    for (const { rule, ports, cidrs } of knownIngressRules(resources)) {
-      if (!covers(ports, httpPort)) continue;
-      const [group] = referencedResources(rule, "securityGroupId", groups);
-      if (!group || !server.has(group.urn)) continue;
-      const at = `${rule.name} (ports ${showPorts(ports)})`;
-      const world = cidrs.filter(isWorldCidr);
+    for (const { rule, ports, cidrs, ofRole, world, at } of roleIngressRules(resources, ROLE_TAG_VALUE.node)) {
+      if (!covers(ports, httpPort) || !ofRole) continue;
       if (world.length > 0) {
         out.push({ urn: rule.urn, message: `${at}: opens the CeresDB HTTP port ${httpPort} to ${world.join(", ")}; it serves /debug/config with the OSS and OBKV secrets, so only admin and monitoring CIDRs may reach it` });
         continue;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BootstrapSpec } from "../model/types";
+import { stateLockProvider } from "../protection/stateLock";
 
 /**
  * CeresMeta reads its cluster settings (node count, shard total, topology, ...) only when it first
@@ -49,17 +50,7 @@ export function bootstrapChangeProblems(olds: Partial<BootstrapSpec>, news: Boot
   return failures;
 }
 
-const lockProvider: pulumi.dynamic.ResourceProvider = {
-  async check(olds, news) {
-    return { inputs: news, failures: bootstrapChangeProblems(olds as Partial<BootstrapSpec>, news as BootstrapSpec) };
-  },
-  async create(inputs) {
-    return { id: `${inputs.initialClusterToken}`, outs: inputs };
-  },
-  async update(_id, _olds, news) {
-    return { outs: news };
-  },
-};
+export const bootstrapLockProvider = stateLockProvider(bootstrapChangeProblems, (inputs: BootstrapSpec) => `${inputs.initialClusterToken}`);
 
 export interface BootstrapLockArgs {
   /** The cluster-creation values to record (spec.bootstrap). */
@@ -69,6 +60,6 @@ export interface BootstrapLockArgs {
 /** State-only record of the values CeresMeta created the cluster with. */
 export class BootstrapLock extends pulumi.dynamic.Resource {
   constructor(name: string, args: BootstrapLockArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lockProvider, name, { ...args.bootstrap }, opts, "ceresdb", "BootstrapLock");
+    super(bootstrapLockProvider, name, { ...args.bootstrap }, opts, "ceresdb", "BootstrapLock");
   }
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { changeKind } from "../contracts/providers";
 import { dataDiskSpecInputs, instanceSpecInputs } from "./hostInputs";
 import { ClusterSpec, HostSpec } from "../model/types";
+import { stateLockProvider } from "../protection/stateLock";
 
 /**
  * With ECS deletion protection on (prod, staging), a change that replaces an instance fails at
@@ -95,17 +96,7 @@ export function hostReplacementProblems(was: Partial<HostLockInputs>, now: HostL
   ];
 }
 
-const lockProvider: pulumi.dynamic.ResourceProvider = {
-  async check(olds, news) {
-    return { inputs: news, failures: hostReplacementProblems(olds as Partial<HostLockInputs>, news as HostLockInputs) };
-  },
-  async create(inputs) {
-    return { id: `${inputs.host}`, outs: inputs };
-  },
-  async update(_id, _olds, news) {
-    return { outs: news };
-  },
-};
+export const hostLockProvider = stateLockProvider(hostReplacementProblems, (inputs: HostLockInputs) => `${inputs.host}`);
 
 export interface HostLockArgs {
   /** What to record (hostLockInputs(spec, host)). */
@@ -115,6 +106,6 @@ export interface HostLockArgs {
 /** State-only record of what would replace each host; refuses replacing a protected one. */
 export class HostLock extends pulumi.dynamic.Resource {
   constructor(name: string, args: HostLockArgs, opts?: pulumi.CustomResourceOptions) {
-    super(lockProvider, name, { ...args.inputs }, opts, "ceresdb", "HostLock");
+    super(hostLockProvider, name, { ...args.inputs }, opts, "ceresdb", "HostLock");
   }
 }

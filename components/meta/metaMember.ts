@@ -77,12 +77,10 @@ export class MetaMember extends pulumi.ComponentResource {
       {
         host: this.host,
         image: spec.images.meta,
-        containerName: onHost.container,
+        service: onHost,
         config: { path: configFile.path, content: pulumi.output(config) },
         dataOnHost: META_PATHS.dataOnHost,
         dataInContainer: META_PATHS.dataInContainer,
-        labels: { "ceresdb.role": onHost.role, "ceresdb.member": onHost.member },
-        ports: onHost.ports,
         healthUrl,
         revision,
         probe,

@@ -153,12 +153,76 @@ function withIncludes(file: string, seen: Set<string>): string {
 /** What fillScript puts in for a placeholder. */
 export type ScriptValue = string | number | readonly string[];
 
+/** What fillScript assigns: one shell word (a list would need an array, which `sh` lacks). */
+export type AssignedValue = string | number;
+
+/** The values of one script: the variables of its `@assign@` line, and its placeholders. */
+export interface ScriptValues {
+  /** One `NAME='value'` line each, written where the template's `@assign@` line is, in this order. */
+  assign?: Readonly<Record<string, AssignedValue>>;
+  /** The placeholders in the template's text: `@NAME@`, `@word:NAME@`, `@heredoc:NAME@`. */
+  fill?: Readonly<Record<string, ScriptValue>>;
+}
+
 const templates = new Map<string, string>();
+
+/** The line of a template that fillScript replaces by the variables the caller assigns. */
+const ASSIGN_LINE = "@assign@";
+/** A shell variable name as the scripts write them (also never an integer-like key, see fillScript). */
+const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/** `value` as the right-hand side of an assignment: quoted (shQuote), an integer bare. */
+function assignedWord(where: string, name: string, value: AssignedValue): string {
+  if (typeof value === "number") {
+    if (!Number.isInteger(value)) throw new RenderError(where, `${name}: ${value} is not an integer`);
+    return String(value);
+  }
+  if (typeof value !== "string") throw new RenderError(where, `${name} must be one string or integer, got ${JSON.stringify(value)}`);
+  return shQuote(value);
+}
+
+/** Variables a script reads from its shell, never from fillScript. */
+const SHELL_VARIABLES = new Set(["SECONDS", "RANDOM", "LINENO", "HOME", "PATH", "PWD", "IFS", "UID", "EUID"]);
+
+/**
+ * The upper-case variables the template's code reads (`$NAME`, `${NAME...}`; comment lines aside)
+ * and does not assign itself (`NAME=...`, `export NAME=...`; `NAME="$NAME" cmd` passes a value on,
+ * it does not make one; `NAME="${NAME:-x}"` does): what the caller must assign.
+ */
+function readsOf(template: string): string[] {
+  const code = template
+    .split("\n")
+    .filter((l) => !/^\s*#/.test(l))
+    .join("\n");
+  const read = new Set([...code.matchAll(/\$\{?#?([A-Z][A-Z0-9_]*)/g)].map((m) => m[1]));
+  const assignsItself = (name: string) =>
+    new RegExp(`(?:^|[\\s;&|(])(?:export\\s+|local\\s+|readonly\\s+)?${name}=(?!"?\\$\\{?${name}\\}?"?(?:\\s|$))`, "m").test(code);
+  return [...read].filter((n) => !SHELL_VARIABLES.has(n) && !assignsItself(n)).sort();
+}
+
+/**
+ * The lines of the `@assign@` block. A quoted value holding `$` or a backquote (a script another
+ * shell runs, say) gets shellcheck's SC2016 ("expressions don't expand in single quotes") switched
+ * off for its line only: single quotes are the point there, nothing in a value ever expands.
+ */
+function assignmentLines(where: string, assign: Readonly<Record<string, AssignedValue>>): string[] {
+  return Object.entries(assign).flatMap(([name, value]) => {
+    if (!VARIABLE_NAME.test(name)) throw new RenderError(where, `cannot assign "${name}": names are [A-Z][A-Z0-9_]*`);
+    const word = assignedWord(where, name, value);
+    const line = `${name}=${word}`;
+    return /[$`]/.test(word) ? ["# shellcheck disable=SC2016 # a value quoted by fillScript: nothing in it expands here", line] : [line];
+  });
+}
 
 /**
  * A shell script under `components/render/scripts/`, with its placeholders filled:
- * - `@NAME@`: the value as one quoted word (shQuote); a list as quoted words separated by
- *   spaces (for `set --` or an argument list); an integer bare (it cannot hold a shell character).
+ * - a line `@assign@`: one `NAME=value` line per entry of `values.assign`, in the order the caller
+ *   lists them (an object's insertion order; the names are upper-case words, never integer-like
+ *   keys, which JavaScript would move first), so the call reads like the block it writes. The
+ *   value is one quoted word (shQuote), an integer bare. The template's code uses `"$NAME"`.
+ * - `@NAME@`: the value of `values.fill` as one quoted word (shQuote); a list as quoted words
+ *   separated by spaces (for `set --` or an argument list); an integer bare (it cannot hold a
+ *   shell character).
  * - `@word:NAME@`: the value bare, which must then be made of SAFE_WORD characters only (a path or
  *   URL inside a double-quoted message or a remote command line); anything else throws.
  * - a line `@heredoc:NAME@`: the value's lines, verbatim, as the whole body of the quoted
@@ -167,21 +231,35 @@ const templates = new Map<string, string>();
  *   from the same values.
  * No placeholder may sit on a comment line (a value with a newline would turn into code there).
  * The files are real scripts, checked by shellcheck as rendered (test/render/shellcheck.test.ts);
- * a placeholder without a value, or a value without a placeholder, is a renderer bug and throws.
+ * a placeholder without a value, a value without a placeholder (assignments without an
+ * `@assign@` line, or an `@assign@` line without them), or a name both assigned and filled, is a
+ * renderer bug and throws.
  */
-export function fillScript(file: string, values: Record<string, ScriptValue>): string {
+export function fillScript(file: string, values: ScriptValues): string {
   const template = withIncludes(file, new Set());
   const where = `scripts/${file}`;
+  const fill = values.fill ?? {};
+  const assign = values.assign ?? {};
+  const both = Object.keys(assign).filter((k) => k in fill);
+  if (both.length > 0) throw new RenderError(where, `${both.join(", ")} both assigned and filled`);
   const used = new Set<string>();
   const valueOf = (name: string): ScriptValue => {
-    if (!(name in values)) throw new RenderError(where, `no value for @${name}@`);
+    if (!(name in fill)) throw new RenderError(where, `no value for @${name}@`);
     used.add(name);
-    return values[name];
+    return fill[name];
   };
+  let assigned = false;
   const lines = template.split("\n");
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    if (line === ASSIGN_LINE) {
+      if (assigned) throw new RenderError(where, `more than one ${ASSIGN_LINE} line`);
+      if (Object.keys(assign).length === 0) throw new RenderError(where, `no assignments for its ${ASSIGN_LINE} line`);
+      assigned = true;
+      out.push(...assignmentLines(where, assign));
+      continue;
+    }
     const heredoc = /^@heredoc:([A-Z][A-Z0-9_]*)@$/.exec(line);
     if (heredoc) {
       const open = /<<'([A-Za-z_][A-Za-z0-9_]*)'$/.exec(lines[i - 1] ?? "");
@@ -210,7 +288,14 @@ export function fillScript(file: string, values: Record<string, ScriptValue>): s
       }),
     );
   }
-  const unused = Object.keys(values).filter((k) => !used.has(k));
+  if (!assigned && Object.keys(assign).length > 0) throw new RenderError(where, `no ${ASSIGN_LINE} line for ${Object.keys(assign).join(", ")}`);
+  const missing = readsOf(template).filter((n) => !(n in assign));
+  if (missing.length > 0) throw new RenderError(where, `no value for ${missing.map((n) => `$${n}`).join(", ")}, which the script reads`);
+  if (assigned) {
+    const unread = Object.keys(assign).filter((n) => !new RegExp(`\\b${n}\\b`).test(template.replace(ASSIGN_LINE, "")));
+    if (unread.length > 0) throw new RenderError(where, `no placeholder for ${unread.join(", ")}: the script never uses them`);
+  }
+  const unused = Object.keys(fill).filter((k) => !used.has(k));
   if (unused.length > 0) throw new RenderError(where, `no placeholder for ${unused.join(", ")}`);
   return out.join("\n");
 }

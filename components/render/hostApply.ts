@@ -27,6 +27,6 @@ export function renderHostApplyCommand(spec: ClusterSpec, host: HostSpec, role: 
 
 /** The host apply command around an already rendered setup script. */
 export function hostApplyCommand(host: HostSpec, revision: string, setupScript: string): string {
-  const command = fillScript("host-apply.sh", { SETUP_SCRIPT: setupScript, SETUP_PATH: HOST_SETUP_SCRIPT });
+  const command = fillScript("host-apply.sh", { fill: { SETUP_SCRIPT: setupScript, SETUP_PATH: HOST_SETUP_SCRIPT } });
   return withHeader(command, [`ceresdb-cluster: apply the host setup of ${host.name} (${revision}).`]);
 }

@@ -11,7 +11,7 @@
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
 import { NODE_EXPORTER_TEXTFILE_DIR } from "../model/validate/observability";
 import { META_PATHS } from "../model/paths";
-import { fillScript, hostPort, RenderError, RenderOptions, shQuote } from "./common";
+import { fillScript, hostPort, RenderError, RenderOptions } from "./common";
 import { initialClusterOf } from "./ceresmetaToml";
 
 export const META_BACKUP_SCRIPT = "/usr/local/sbin/ceresdb-meta-backup.sh";
@@ -37,14 +37,16 @@ export function bucketUrl(spec: ClusterSpec): string {
 
 export function renderMetaBackupScript(spec: ClusterSpec, member: MetaMemberSpec, o: MetaBackupOptions = {}): string {
   return fillScript("meta-backup.sh", {
-    ENDPOINT: o.endpoint ?? `http://${hostPort(member.host.privateIp, spec.ports.metaClient)}`,
-    MEMBER: member.memberName,
-    CLUSTER: spec.namePrefix,
-    OSS_URL: o.ossUrl ?? bucketUrl(spec),
-    BUCKET: spec.storage.bucket,
-    PREFIX: spec.observability.metaBackup.prefix,
-    CREDENTIALS: o.credentialsFile ?? META_BACKUP_CREDENTIALS,
-    TEXTFILE_DIR: o.textfileDir ?? NODE_EXPORTER_TEXTFILE_DIR,
+    assign: {
+      ENDPOINT: o.endpoint ?? `http://${hostPort(member.host.privateIp, spec.ports.metaClient)}`,
+      MEMBER: member.memberName,
+      CLUSTER: spec.namePrefix,
+      OSS_URL: o.ossUrl ?? bucketUrl(spec),
+      BUCKET: spec.storage.bucket,
+      PREFIX: spec.observability.metaBackup.prefix,
+      CREDENTIALS: o.credentialsFile ?? META_BACKUP_CREDENTIALS,
+      TEXTFILE_DIR: o.textfileDir ?? NODE_EXPORTER_TEXTFILE_DIR,
+    },
   });
 }
 
@@ -76,46 +78,21 @@ WantedBy=timers.target
 }
 
 /**
- * Steps of the host setup script (bash, `set -euo pipefail`, with its `apt_install` and `fail`):
- * node exporter on every host, and the backup timer on meta hosts.
+ * Steps of the host setup script, which sources them (scripts/host-node-exporter.sh on every host,
+ * scripts/host-meta-backup.sh on meta hosts: node exporter, then the backup timer).
  */
 export function renderObservabilitySetupSteps(spec: ClusterSpec, role: "meta" | "server", member?: MetaMemberSpec): string {
-  let steps = `STEP=node-exporter
-# Ubuntu's package: listens on :9100 (the firewall admits only the monitoring source), textfile
-# collector in ${NODE_EXPORTER_TEXTFILE_DIR}.
-command -v prometheus-node-exporter >/dev/null || apt_install prometheus-node-exporter
-systemctl enable --now prometheus-node-exporter || fail "could not start prometheus-node-exporter"
-`;
-  if (role === "meta") {
-    if (!member) throw new RenderError("member", "a meta host's setup needs its member");
-    const units = renderMetaBackupUnits(spec);
-    const script = renderMetaBackupScript(spec, member);
-    const doc = (name: string, text: string, eof: string) => {
-      if (text.split("\n").includes(eof)) throw new RenderError(name, `contains its here-document end ${eof}`);
-      return `cat > ${name}.new <<'${eof}'\n${text}${eof}\nmv ${name}.new ${name}\n`;
-    };
-    steps += `
-STEP=meta-backup
-command -v etcdctl >/dev/null || apt_install etcd-client
-command -v openssl >/dev/null || apt_install openssl
-${doc(META_BACKUP_SCRIPT, script, "CERESDB_META_BACKUP_EOF")}chmod 0755 ${META_BACKUP_SCRIPT}
-${doc(`/etc/systemd/system/${META_BACKUP_UNIT}.service`, units.service, "CERESDB_UNIT_EOF")}${doc(`/etc/systemd/system/${META_BACKUP_UNIT}.timer`, units.timer, "CERESDB_UNIT_EOF")}systemctl daemon-reload
-systemctl enable --now ${META_BACKUP_UNIT}.timer || fail "could not start ${META_BACKUP_UNIT}.timer"
-`;
-  }
-  return steps;
+  if (role !== "meta") return fillScript("host-node-exporter.sh", {});
+  if (!member) throw new RenderError("member", "a meta host's setup needs its member");
+  const units = renderMetaBackupUnits(spec);
+  return fillScript("host-meta-backup.sh", {
+    fill: { SCRIPT_PATH: META_BACKUP_SCRIPT, SCRIPT: renderMetaBackupScript(spec, member), UNIT: META_BACKUP_UNIT, SERVICE: units.service, TIMER: units.timer },
+  });
 }
 
-/** The remote command that installs the backup's OSS key (given on stdin) as a root-only file. */
+/** The remote command that installs the backup's OSS key (given on stdin) as a root-only file (scripts/backup-credentials.sh). */
 export function renderBackupCredentialsCommand(): string {
-  return `#!/bin/sh
-# ceresdb-cluster: the OSS key of the CeresMeta backup, from stdin, readable by root only.
-set -eu
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
-as_root install -d -m 0700 -o root -g root ${shQuote(META_BACKUP_CREDENTIALS.replace(/\/[^/]+$/, ""))}
-# shellcheck disable=SC2016 # $1 is expanded by the inner sh
-as_root sh -c 'umask 077; cat > "$1.new" && mv "$1.new" "$1"' install ${shQuote(META_BACKUP_CREDENTIALS)}
-`;
+  return fillScript("backup-credentials.sh", { fill: { DIR: META_BACKUP_CREDENTIALS.replace(/\/[^/]+$/, ""), FILE: META_BACKUP_CREDENTIALS } });
 }
 
 /**
@@ -125,10 +102,12 @@ as_root sh -c 'umask 077; cat > "$1.new" && mv "$1.new" "$1"' install ${shQuote(
  */
 export function renderMetaRestoreScript(spec: ClusterSpec, member: MetaMemberSpec, opts: RenderOptions = {}): string {
   return fillScript("meta-restore.sh", {
-    NAME: member.memberName,
-    INITIAL_CLUSTER: initialClusterOf(spec, opts),
-    TOKEN: spec.bootstrap.initialClusterToken,
-    PEER_URL: `http://${hostPort(member.host.privateIp, spec.ports.metaPeer)}`,
-    DATA_DIR: META_PATHS.dataOnHost,
+    assign: {
+      NAME: member.memberName,
+      INITIAL_CLUSTER: initialClusterOf(spec, opts),
+      TOKEN: spec.bootstrap.initialClusterToken,
+      PEER_URL: `http://${hostPort(member.host.privateIp, spec.ports.metaPeer)}`,
+      DEFAULT_DATA_DIR: META_PATHS.dataOnHost,
+    },
   });
 }

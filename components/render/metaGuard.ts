@@ -34,10 +34,12 @@ export function renderMetaBootstrapGuard(spec: ClusterSpec, member: MetaMemberSp
   const peerUrl = `http://${member.host.privateIp}:${spec.ports.metaPeer}`;
   const others = members.filter((m) => m.index !== member.index).map((m) => `http://${m.host.privateIp}:${spec.ports.metaClient}`);
   return fillScript("meta-guard.sh", {
-    MEMBER: member.memberName,
-    STATE: member.initialClusterState,
-    DATA_DIR: opts.dataDir ?? META_PATHS.dataOnHost,
-    PEER_URL: peerUrl,
-    OTHERS: others.join(" "),
+    assign: {
+      MEMBER: member.memberName,
+      STATE: member.initialClusterState,
+      DATA_DIR: opts.dataDir ?? META_PATHS.dataOnHost,
+      PEER_URL: peerUrl,
+      OTHERS: others.join(" "),
+    },
   });
 }

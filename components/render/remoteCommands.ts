@@ -15,7 +15,7 @@ export const GATE_RUNNING_WAIT_SECONDS = 300;
 
 /** Waits for the marker the host setup script writes once the host is ready. */
 export function renderHostReadyCheck(hostName: string, waitSeconds = HOST_READY_WAIT_SECONDS): string {
-  return fillScript("host-ready.sh", { HOST: hostName, MARKER: HOST_READY_MARKER, WAIT_SECONDS: String(waitSeconds) });
+  return fillScript("host-ready.sh", { assign: { HOST: hostName, MARKER: HOST_READY_MARKER, WAIT_SECONDS: String(waitSeconds) } });
 }
 
 /**
@@ -23,7 +23,7 @@ export function renderHostReadyCheck(hostName: string, waitSeconds = HOST_READY_
  * `revision` is recorded in SERVICE_REVISION_FILE (rollGate.ts).
  */
 export function renderGateRunning(containerName: string, revision: string, waitSeconds = GATE_RUNNING_WAIT_SECONDS): string {
-  return fillScript("gate-running.sh", { CONTAINER: containerName, WAIT_SECONDS: String(waitSeconds), SERVICE_REVISION: revision, REVISION_FILE: SERVICE_REVISION_FILE });
+  return fillScript("gate-running.sh", { assign: { CONTAINER: containerName, WAIT_SECONDS: String(waitSeconds), SERVICE_REVISION: revision, REVISION_FILE: SERVICE_REVISION_FILE } });
 }
 
 /**
@@ -31,7 +31,7 @@ export function renderGateRunning(containerName: string, revision: string, waitS
  * `revision` is recorded, which the service's roll gate waits for.
  */
 export function renderGateHealthy(containerName: string, probe: string, waitSeconds: number, revision: string): string {
-  return fillScript("gate-healthy.sh", { CONTAINER: containerName, PROBE: probe, WAIT_SECONDS: String(waitSeconds), SERVICE_REVISION: revision, REVISION_FILE: SERVICE_REVISION_FILE });
+  return fillScript("gate-healthy.sh", { assign: { CONTAINER: containerName, PROBE: probe, WAIT_SECONDS: String(waitSeconds), SERVICE_REVISION: revision, REVISION_FILE: SERVICE_REVISION_FILE } });
 }
 
 /**

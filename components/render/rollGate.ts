@@ -65,19 +65,21 @@ export function healthUrlOf(spec: ClusterSpec, role: "meta" | "server"): string 
 export function renderServiceProbe(spec: ClusterSpec, role: "meta" | "server"): string {
   const leaderPath = traitsOf(spec.version).metaLeaderPath;
   return fillScript("service-probe.sh", {
-    ROLE: role,
-    HEALTH_URL: healthUrlOf(spec, role),
-    LEADER_URL: leaderPath ? `http://127.0.0.1:${spec.ports.metaHttp}${leaderPath}` : `http://127.0.0.1:${spec.ports.metaClient}/v3/maintenance/status`,
-    LEADER_KIND: leaderPath ? "ceresmeta" : "etcd",
-    HOST_REVISION_FILE,
-    SERVICE_REVISION_FILE,
+    assign: {
+      ROLE: role,
+      HEALTH_URL: healthUrlOf(spec, role),
+      LEADER_URL: leaderPath ? `http://127.0.0.1:${spec.ports.metaHttp}${leaderPath}` : `http://127.0.0.1:${spec.ports.metaClient}/v3/maintenance/status`,
+      LEADER_KIND: leaderPath ? "ceresmeta" : "etcd",
+      HOST_REVISION_FILE,
+      SERVICE_REVISION_FILE,
+    },
   });
 }
 
 /** CeresMeta's shard diagnosis, asked on a member host; undefined before v1.2.7 (no such endpoint). */
 export function renderShardProbe(spec: ClusterSpec): string | undefined {
   if (!traitsOf(spec.version).metaShardDiagnose) return undefined;
-  return fillScript("shards-probe.sh", { DIAGNOSE_URL: diagnoseUrl(spec, "127.0.0.1") });
+  return fillScript("shards-probe.sh", { assign: { DIAGNOSE_URL: diagnoseUrl(spec, "127.0.0.1") } });
 }
 
 export function diagnoseUrl(spec: ClusterSpec, ip: string): string {
@@ -124,17 +126,19 @@ export interface RollGateText {
 export function renderRollGate(o: RollGateText): string {
   if (o.shardTargets.length > 0 && !o.shardProbe) throw new RenderError("roll gate", `${o.name}: shard targets without a shard probe`);
   return fillScript("roll-wait.sh", {
-    NAME: o.name,
-    SSH_CONFIG: o.sshConfig,
-    TARGET: o.target,
-    PROBE: o.probe,
-    WANT_HOST: o.wantHostRevision,
-    WANT_SERVICE: o.wantServiceRevision,
-    SHARD_TARGETS: o.shardTargets.join(" "),
-    SHARD_PROBE: o.shardTargets.length > 0 ? o.shardProbe! : "",
-    WAIT_SECONDS: String(o.waitSeconds ?? ROLL_WAIT_SECONDS),
-    POLL_SECONDS: String(o.pollSeconds ?? ROLL_POLL_SECONDS),
-    HINT: o.hint,
+    assign: {
+      NAME: o.name,
+      SSH_CONFIG: o.sshConfig,
+      TARGET: o.target,
+      PROBE: o.probe,
+      WANT_HOST: o.wantHostRevision,
+      WANT_SERVICE: o.wantServiceRevision,
+      SHARD_TARGETS: o.shardTargets.join(" "),
+      SHARD_PROBE: o.shardTargets.length > 0 ? o.shardProbe! : "",
+      WAIT_SECONDS: String(o.waitSeconds ?? ROLL_WAIT_SECONDS),
+      POLL_SECONDS: String(o.pollSeconds ?? ROLL_POLL_SECONDS),
+      HINT: o.hint,
+    },
   });
 }
 

@@ -21,12 +21,14 @@ export function renderShardHandoff(spec: ClusterSpec, node: NodeSpec, opts: Rend
   const nameOf = (n: NodeSpec) => `${n.host.privateIp}:${spec.ports.grpc}`;
   const targets = spec.nodes.filter((n) => n.index < node.index).map(nameOf);
   return fillScript("shard-handoff.sh", {
-    NODE: nameOf(node),
-    TARGETS: targets.join(" "),
-    META_URLS: orderedMetaMembers(spec, opts).map((m) => `http://${m.host.privateIp}:${spec.ports.metaHttp}`).join(" "),
-    CLUSTER: spec.bootstrap.clusterName,
-    CONTAINER: opts.containerName ?? "ceresdb",
-    WAIT_SECONDS: String(opts.waitSeconds ?? HANDOFF_WAIT_SECONDS),
-    LEASE_SECONDS: String(opts.leaseSeconds ?? HANDOFF_LEASE_WAIT_SECONDS),
+    assign: {
+      NODE: nameOf(node),
+      TARGETS: targets.join(" "),
+      META_URLS: orderedMetaMembers(spec, opts).map((m) => `http://${m.host.privateIp}:${spec.ports.metaHttp}`).join(" "),
+      CLUSTER: spec.bootstrap.clusterName,
+      CONTAINER: opts.containerName ?? "ceresdb",
+      WAIT_SECONDS: String(opts.waitSeconds ?? HANDOFF_WAIT_SECONDS),
+      LEASE_SECONDS: String(opts.leaseSeconds ?? HANDOFF_LEASE_WAIT_SECONDS),
+    },
   });
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import { Host } from "../hosts/host";
+import { ClusterHost } from "../render/hostFiles";
 import { renderGateHealthy, renderGateRunning, withTriggerLine } from "../render/remoteCommands";
 
 export interface DockerServiceArgs {
@@ -9,20 +10,17 @@ export interface DockerServiceArgs {
   host: Host;
   /** Full image reference, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
   image: string;
-  /** Container name on the host, e.g. `ceresdb-server`. */
-  containerName: string;
+  /**
+   * The service on its host (clusterHost(spec, host)): its container name, its role and member (the
+   * container's labels `ceresdb.role` and `ceresdb.member`) and what it listens on (the label
+   * `ceresdb.ports`: host networking publishes no ports, so they are recorded for `docker inspect`).
+   */
+  service: ClusterHost;
   /** Rendered config file: where it goes in the container and its content (a secret Output when it holds credentials). */
   config: { path: string; content: pulumi.Output<string> };
   /** Host directory bind-mounted at `dataInContainer`. */
   dataOnHost: string;
   dataInContainer: string;
-  /** Labels identifying role and member, e.g. `ceresdb.role=meta`. */
-  labels: Record<string, string>;
-  /**
-   * What the service listens on, by name (`{grpc: 8831, ...}`). Host networking publishes no
-   * ports, so they are recorded as the label `ceresdb.ports`, for `docker inspect` on the host.
-   */
-  ports: Record<string, number>;
   /**
    * URL polled on the host to decide the service is healthy, e.g. `http://127.0.0.1:5440/`.
    * Used by the container health check and by the rolling-update gate.
@@ -81,7 +79,7 @@ export class DockerService extends pulumi.ComponentResource {
     this.container = new docker.Container(
       `${name}-container`,
       {
-        name: args.containerName,
+        name: args.service.container,
         image: image.imageId,
         // Host networking: the advertised addresses in the configs are the host's own IP, and
         // CeresDB registers `node.addr:grpc_port` with CeresMeta, so no port translation may sit
@@ -92,7 +90,7 @@ export class DockerService extends pulumi.ComponentResource {
         restart: "unless-stopped",
         mustRun: true,
         labels: [
-          ...Object.entries({ ...args.labels, "ceresdb.ports": portsLabel(args.ports) }).map(([label, value]) => ({ label, value })),
+          ...Object.entries({ "ceresdb.role": args.service.role, "ceresdb.member": args.service.member, "ceresdb.ports": portsLabel(args.service.ports) }).map(([label, value]) => ({ label, value })),
           { label: INSTANCE_LABEL, value: instanceId },
         ],
         healthcheck: {
@@ -126,12 +124,12 @@ export class DockerService extends pulumi.ComponentResource {
       `${name}-gate`,
       {
         connection: args.host.connection,
-        create: pulumi.output(args.revision).apply((revision) => renderGateRunning(args.containerName, revision)),
+        create: pulumi.output(args.revision).apply((revision) => renderGateRunning(args.service.container, revision)),
         // A new container, a host change (see Host.revision) or a new desired revision changes this text, which re-runs it.
         update: pulumi
           .all([args.revision, this.container.id, args.host.revision])
           .apply(([revision, containerId, hostRevision]) =>
-            withTriggerLine(renderGateHealthy(args.containerName, args.probe, timeout, revision), { CONTAINER_ID: containerId, HOST_REVISION: hostRevision }),
+            withTriggerLine(renderGateHealthy(args.service.container, args.probe, timeout, revision), { CONTAINER_ID: containerId, HOST_REVISION: hostRevision }),
           ),
         addPreviousOutputInEnv: false,
       },

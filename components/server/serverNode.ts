@@ -74,12 +74,10 @@ export class ServerNode extends pulumi.ComponentResource {
       {
         host: this.host,
         image: spec.images.node,
-        containerName: onHost.container,
+        service: onHost,
         config: { path: configFile.path, content },
         dataOnHost: SERVER_PATHS.dataOnHost,
         dataInContainer: SERVER_PATHS.dataInContainer,
-        labels: { "ceresdb.role": onHost.role, "ceresdb.member": onHost.member },
-        ports: onHost.ports,
         healthUrl,
         revision,
         probe,

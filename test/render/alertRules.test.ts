@@ -9,7 +9,7 @@
  * the sources; the etcd names are read off the real CeresMeta in test/meta).
  */
 import { spawnSync } from "child_process";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import YAML from "yaml";
@@ -18,20 +18,10 @@ import { renderPrometheusConfig, scrapeJobs } from "../../components/render/prom
 import { STACK_ALERT_NAMES } from "../../components/model/validate/observability";
 import { ClusterSpec } from "../../components/model/types";
 import { metaMembers, rocksdbStatic, serverNodes } from "../fixtures/specs";
+import { findTool, testWithTool } from "../helpers/realTool";
 
-function promtoolBinary(): string | undefined {
-  for (const p of ["/usr/bin/promtool", "/usr/local/bin/promtool"]) {
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
-const PROMTOOL = promtoolBinary();
-const CI = process.env.CI === "true";
-const realTest = PROMTOOL || CI ? test : test.skip;
+const PROMTOOL = findTool(["/usr/bin/promtool", "/usr/local/bin/promtool"]);
+const realTest = testWithTool(PROMTOOL);
 
 function promtool(args: string[], cwd: string): { status: number | null; out: string } {
   if (!PROMTOOL) throw new Error("promtool not installed (apt-get install -y prometheus)");

@@ -10,7 +10,7 @@
 import * as TOML from "@iarna/toml";
 import YAML from "yaml";
 import { spawnSync } from "child_process";
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir, userInfo } from "os";
 import { dirname, join } from "path";
 import {
@@ -23,24 +23,14 @@ import {
 } from "../../components/render";
 import { META_PATHS, SERVER_PATHS } from "../../components/model/paths";
 import { ALL_FIXTURES, fakeSecrets, rocksdbStatic } from "../fixtures/specs";
+import { findTool, testWithTool } from "../helpers/realTool";
 
 const DISK = "d-bp1abcdefghij0123456";
 const ROLES = ["meta", "server"] as const;
 
-function logrotateBinary(): string | undefined {
-  for (const p of ["/usr/sbin/logrotate", "/usr/bin/logrotate", "/sbin/logrotate"]) {
-    try {
-      if (statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return undefined;
-}
-const LOGROTATE = logrotateBinary();
+const LOGROTATE = findTool(["/usr/sbin/logrotate", "/usr/bin/logrotate", "/sbin/logrotate"]);
 // Under CI the real logrotate must be there (.ci/run installs it): a missing tool fails, never skips.
-const CI = process.env.CI === "true";
-const realTest = LOGROTATE || CI ? test : test.skip;
+const realTest = testWithTool(LOGROTATE);
 
 /** Container path -> host path through the data bind mount of the role. */
 function onHost(role: "meta" | "server", inContainer: string): string {

@@ -43,8 +43,8 @@ test("the trigger line follows the shebang, holds every value sorted by name, an
 });
 
 test("templates and values must match: a missing or an unused value is a renderer bug", () => {
-  expect(() => fillScript("host-ready.sh", { HOST: "meta-0", WAIT_SECONDS: "1" })).toThrow(/no value for @MARKER@/);
-  expect(() => fillScript("host-ready.sh", { HOST: "meta-0", MARKER: "/m", WAIT_SECONDS: "1", EXTRA: "x" })).toThrow(/no placeholder for EXTRA/);
+  expect(() => fillScript("host-ready.sh", { assign: { HOST: "meta-0", WAIT_SECONDS: "1" } })).toThrow(/no value for \$MARKER/);
+  expect(() => fillScript("host-ready.sh", { assign: { HOST: "meta-0", MARKER: "/m", WAIT_SECONDS: "1", EXTRA: "x" } })).toThrow(/no placeholder for EXTRA/);
   const probe = renderServiceProbe(rocksdbStatic, "server");
   for (const s of [renderHostReadyCheck("meta-0"), renderGateRunning("ceresmeta", "rev"), renderGateHealthy("ceresdb", probe, 600, "rev"), probe]) {
     expect(s).not.toMatch(/@[A-Z][A-Z0-9_]*@/);

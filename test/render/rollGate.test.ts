@@ -12,7 +12,6 @@
  * api.go getLeader (v1.2.7 `/debug/leader`), getLeaderAddr (v1.2.4-v1.2.6 `/api/v1/leader`); the
  * etcd JSON gateway's maintenance/status for v1.2.2.
  */
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import { AddressInfo } from "net";
@@ -22,6 +21,7 @@ import { fillScript } from "../../components/render/common";
 import { renderRollGate, renderServiceProbe, renderShardProbe, serviceRevision, sshConfigBlock } from "../../components/render/rollGate";
 import { ClusterSpec } from "../../components/model/types";
 import { kafkaV122, kafkaV124, rocksdbStatic } from "../fixtures/specs";
+import { runAsync } from "../helpers/runAsync";
 
 const FIXTURES = path.join(__dirname, "../fixtures/ceresmeta-v1.2.7");
 const recorded = (f: string) => fs.readFileSync(path.join(FIXTURES, f), "utf8");
@@ -49,18 +49,9 @@ function local(spec: ClusterSpec): ClusterSpec {
 }
 
 /** Runs a script with sh (async: the HTTP server answers from this process). */
-function sh(script: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const p = spawn("sh", ["-c", script], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmp, ...env }, cwd: tmp });
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
-    const t = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
-    p.on("close", (code) => {
-      clearTimeout(t);
-      resolve({ code: code ?? -1, out });
-    });
-  });
+async function sh(script: string, env: Record<string, string> = {}, timeoutMs = 30_000): Promise<{ code: number; out: string }> {
+  const r = await runAsync("sh", ["-c", script], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: tmp, ...env }, cwd: tmp, timeoutMs });
+  return { code: r.status ?? -1, out: r.output };
 }
 
 describe("the shard probe (run on a member host by a node's roll gate)", () => {
@@ -141,7 +132,7 @@ describe("the service probe", () => {
 
 describe("the service's own gate on a change", () => {
   const gate = (probe: string, file: string, wait = 4) =>
-    fillScript("gate-healthy.sh", { CONTAINER: "ceresdb", PROBE: probe, WAIT_SECONDS: String(wait), SERVICE_REVISION: "rev-2", REVISION_FILE: file });
+    fillScript("gate-healthy.sh", { assign: { CONTAINER: "ceresdb", PROBE: probe, WAIT_SECONDS: String(wait), SERVICE_REVISION: "rev-2", REVISION_FILE: file } });
 
   test("records the revision only once the probe passes", async () => {
     const file = path.join(tmp, "service-revision");

@@ -15,7 +15,7 @@ import { OfflineRun, runOffline, unwrapSecrets } from "../../tools/plan/offline"
 import { hostValuesOfRun, specOfRun } from "../../tools/plan/render";
 import { renderHostSetupScript } from "../../components/render/cloudInit";
 import { renderMetaBootstrapGuard } from "../../components/render/metaGuard";
-import { renderBackupCredentialsCommand, renderMetaBackupScript, renderMetaRestoreScript } from "../../components/render/metaBackup";
+import { renderBackupCredentialsCommand, renderMetaBackupScript, renderMetaRestoreScript, renderObservabilitySetupSteps } from "../../components/render/metaBackup";
 import { renderGateHealthy, renderGateRunning, renderHostReadyCheck, withTriggerLine } from "../../components/render/remoteCommands";
 import { renderRollGate, renderServiceProbe, renderShardProbe, sshConfigBlock } from "../../components/render/rollGate";
 import { ALL_FIXTURES, kafkaV122, kafkaV124, rocksdbStatic } from "../fixtures/specs";
@@ -64,14 +64,14 @@ function stackScripts(run: OfflineRun): Map<string, string> {
 const SCRIPTS_DIR = path.join(__dirname, "..", "..", "components", "render", "scripts");
 
 /**
- * A template as a pattern of what it renders to: its text with each placeholder standing for any
- * value, and room for the header the renderer adds after the shebang.
+ * A template as a pattern of what it renders to: its text with each placeholder (and the `@assign@`
+ * line) standing for any value, and room for the header the renderer adds after the shebang.
  */
 function templatePattern(template: string): RegExp {
   const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const body = template
     .replace(/\n$/, "")
-    .split(/(@(?:word:|heredoc:)?[A-Z][A-Z0-9_]*@|@include:[A-Za-z0-9._-]+@\n)/)
+    .split(/(@(?:word:|heredoc:)?[A-Z][A-Z0-9_]*@|@include:[A-Za-z0-9._-]+@\n?|^@assign@$)/m)
     .map((part, i) => (i % 2 === 1 ? "[\\s\\S]*?" : esc(part)))
     .join("");
   const shebang = /^(#![^\n]*\n)/.exec(template);
@@ -140,8 +140,8 @@ maybe("shellcheck on every rendered script", () => {
     const text = (t: string) => fs.readFileSync(path.join(SCRIPTS_DIR, t), "utf8");
     // A shared part (`@include:FILE@` in another template) is rendered without its shebang.
     const included = new Set(templates.flatMap((t) => [...text(t).matchAll(/^@include:([A-Za-z0-9._-]+)@$/gm)].map((m) => m[1])));
-    // An including template is matched up to its first include (the part is matched on its own).
-    const pattern = (t: string) => templatePattern(included.has(t) ? text(t).replace(/^#![^\n]*\n/, "") : text(t).split(/^@include:/m)[0]);
+    // An include stands for any text in the including template (the part is matched on its own).
+    const pattern = (t: string) => templatePattern(included.has(t) ? text(t).replace(/^#![^\n]*\n/, "") : text(t));
     const unused = templates.filter((t) => !all.some((s) => pattern(t).test(s)));
     expect(unused).toEqual([]);
   }, 120_000);
@@ -156,6 +156,9 @@ maybe("shellcheck on every rendered script", () => {
       // Setup scripts differ between hosts only in quoted values: one per role is enough.
       scripts.set(`${name}.setup.meta`, renderHostSetupScript(spec, spec.meta[0].host, "meta", "d-0123456789abcdefghij"));
       scripts.set(`${name}.setup.server`, renderHostSetupScript(spec, spec.nodes[0].host, "server", "d-0123456789abcdefghij"));
+      // What the setup scripts source (a here-document there, so not checked with them).
+      scripts.set(`${name}.setupSteps.meta`, renderObservabilitySetupSteps(spec, "meta", spec.meta[0]));
+      scripts.set(`${name}.setupSteps.server`, renderObservabilitySetupSteps(spec, "server"));
     }
     scripts.set("ready", renderHostReadyCheck("meta-0"));
     scripts.set("backup.credentials", renderBackupCredentialsCommand());

@@ -4,12 +4,7 @@
 # probe: health, and a CeresMeta leader for a member), then records the service revision the
 # service's roll gate waits for (what depends on that roll gate changes only after this).
 set -u
-CONTAINER=@CONTAINER@
-# shellcheck disable=SC2016 # a script, run by sh on the service's host: its $ expand there
-PROBE=@PROBE@
-WAIT_SECONDS=@WAIT_SECONDS@
-SERVICE_REVISION=@SERVICE_REVISION@
-REVISION_FILE=@REVISION_FILE@
+@assign@
 
 deadline=$(( $(date +%s) + WAIT_SECONDS ))
 until last=$(sh -c "$PROBE" 2>&1); do

@@ -4,10 +4,7 @@
 # the service revision (see gate-healthy.sh). It does not wait for health: at first bootstrap no
 # CeresMeta member is healthy before all of them run.
 set -u
-CONTAINER=@CONTAINER@
-WAIT_SECONDS=@WAIT_SECONDS@
-SERVICE_REVISION=@SERVICE_REVISION@
-REVISION_FILE=@REVISION_FILE@
+@assign@
 
 # shellcheck disable=SC2016 # $1 is expanded by the inner sh, not here
 if ! timeout "$WAIT_SECONDS" sh -c 'until [ "$(docker inspect -f "{{.State.Running}}" "$1" 2>/dev/null)" = true ]; do sleep 2; done' gate "$CONTAINER"; then

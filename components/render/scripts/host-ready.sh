@@ -3,9 +3,7 @@
 # Generated from components/render/scripts/host-ready.sh: waits, bounded, for the marker the
 # host setup script (cloud-init) writes only after the data disk is mounted and Docker answers.
 set -u
-HOST=@HOST@
-MARKER=@MARKER@
-WAIT_SECONDS=@WAIT_SECONDS@
+@assign@
 
 # shellcheck disable=SC2016 # $1 is expanded by the inner sh, not here
 if ! timeout "$WAIT_SECONDS" sh -c 'until [ -f "$1" ]; do sleep 5; done' host-ready "$MARKER"; then

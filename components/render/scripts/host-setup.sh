@@ -4,13 +4,7 @@
 # the data disk outlives instance replacement.
 set -euo pipefail
 
-DEVICE=@DEVICE@
-MOUNT=@MOUNT@
-DATA_DIR=@DATA_DIR@
-MARKER=@MARKER@
-REVISION_FILE=@REVISION_FILE@
-SSH_USER=@SSH_USER@
-DISK_WAIT_SECONDS=@DISK_WAIT_SECONDS@
+@assign@
 
 log() { echo "ceresdb-cluster-setup[$STEP]: $*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }

@@ -10,14 +10,7 @@
 # `systemctl status ceresdb-meta-backup` shows it and the MetaBackupStale alert fires.
 set -euo pipefail
 
-ENDPOINT=@ENDPOINT@
-MEMBER=@MEMBER@
-CLUSTER=@CLUSTER@
-OSS_URL=@OSS_URL@
-BUCKET=@BUCKET@
-PREFIX=@PREFIX@
-CREDENTIALS=@CREDENTIALS@
-TEXTFILE_DIR=@TEXTFILE_DIR@
+@assign@
 ETCDCTL="${ETCDCTL:-etcdctl}"
 export ETCDCTL_API=3
 

@@ -4,11 +4,7 @@
 # Refuses to start a member with an empty data dir and initial-cluster-state "new" into a running
 # cluster that already knows it (see components/render/metaGuard.ts). Bounded: one 3 s request per peer.
 set -eu
-MEMBER=@MEMBER@
-STATE=@STATE@
-DATA_DIR=@DATA_DIR@
-PEER_URL=@PEER_URL@
-OTHERS=@OTHERS@
+@assign@
 
 say() { echo "ceresmeta-guard[$MEMBER]: $*" >&2; }
 

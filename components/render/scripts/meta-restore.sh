@@ -11,11 +11,7 @@
 # "/etcd", cfg.WalDir = DataDir + "/wal"). Refuses to run over existing data: move it away first.
 set -euo pipefail
 
-NAME=@NAME@
-INITIAL_CLUSTER=@INITIAL_CLUSTER@
-TOKEN=@TOKEN@
-PEER_URL=@PEER_URL@
-DEFAULT_DATA_DIR=@DATA_DIR@
+@assign@
 DATA_DIR="${DATA_DIR:-$DEFAULT_DATA_DIR}"
 ETCDUTL="${ETCDUTL:-etcdutl}"
 

@@ -7,19 +7,7 @@
 # CeresDB node when CeresMeta can tell (v1.2.7), every shard is registered and ready. What depends
 # on this gate (the next member, the next batch of nodes) changes only after it passed.
 set -u
-NAME=@NAME@
-SSH_CONFIG=@SSH_CONFIG@
-TARGET=@TARGET@
-# shellcheck disable=SC2016 # a script, run by sh on the service's host: its $ expand there
-PROBE=@PROBE@
-WANT_HOST=@WANT_HOST@
-WANT_SERVICE=@WANT_SERVICE@
-SHARD_TARGETS=@SHARD_TARGETS@
-# shellcheck disable=SC2016 # a script, run by sh on the service's host: its $ expand there
-SHARD_PROBE=@SHARD_PROBE@
-WAIT_SECONDS=@WAIT_SECONDS@
-POLL_SECONDS=@POLL_SECONDS@
-HINT=@HINT@
+@assign@
 
 cfg=$(mktemp)
 trap 'rm -f "$cfg"' EXIT

@@ -5,12 +5,7 @@
 # recorded) and exits 0 only when the service is ready now: its health URL answers and, for a
 # CeresMeta member, CeresMeta has a leader. Every request is bounded (4 s).
 set -u
-ROLE=@ROLE@
-HEALTH_URL=@HEALTH_URL@
-LEADER_URL=@LEADER_URL@
-LEADER_KIND=@LEADER_KIND@
-HOST_REVISION_FILE=@HOST_REVISION_FILE@
-SERVICE_REVISION_FILE=@SERVICE_REVISION_FILE@
+@assign@
 
 echo "host-revision=$(cat "$HOST_REVISION_FILE" 2>/dev/null)"
 echo "service-revision=$(cat "$SERVICE_REVISION_FILE" 2>/dev/null)"

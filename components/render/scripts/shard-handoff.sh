@@ -15,13 +15,7 @@
 set -eu
 # Word lists below are split on purpose; no globbing of them.
 set -f
-NODE=@NODE@
-TARGETS=@TARGETS@
-META_URLS=@META_URLS@
-CLUSTER=@CLUSTER@
-CONTAINER=@CONTAINER@
-WAIT_SECONDS=@WAIT_SECONDS@
-LEASE_SECONDS=@LEASE_SECONDS@
+@assign@
 
 say() { echo "shard-handoff[$NODE]: $*" >&2; }
 

@@ -8,7 +8,7 @@
 # Prints one line: shards-ready (exit 0), shards-not-ready: <which> (exit 1), or
 # shards-unknown: <why> (exit 2: this member could not tell; ask another).
 set -u
-DIAGNOSE_URL=@DIAGNOSE_URL@
+@assign@
 
 if ! body=$(curl -sS --max-time 5 "$DIAGNOSE_URL" 2>&1); then
   echo "shards-unknown: $DIAGNOSE_URL does not answer ($body)"

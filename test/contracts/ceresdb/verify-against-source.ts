@@ -14,40 +14,35 @@ if (!gitDir) {
   console.error("usage: verify-against-source.ts <horaedb git dir>");
   process.exit(2);
 }
+/** A file that stays where it is at every tag. */
+const at = (file: string) => () => file;
+/** The server's config.rs: under src/ceresdb/ at v1.2.7, at the top before. */
+const serverConfigRs = (v: string) => (v === "v1.2.7" ? "src/ceresdb/src/config.rs" : "src/config.rs");
+/** The object store options: in analytic_engine at v1.2.2, in components/object_store from v1.2.4. */
+const storageOptionsRs = (v: string) => (v === "v1.2.2" ? "analytic_engine/src/storage_options.rs" : "components/object_store/src/config.rs");
+/**
+ * Each Rust file (by tag) and the schema structs it defines: a name where the Rust struct has the
+ * schema's name, [schema name, Rust name] where it does not.
+ */
+const FILES: [(v: string) => string, (string | [string, string])[]][] = [
+  [serverConfigRs, ["Config", "NodeInfo", "RuntimeConfig"]],
+  [at("server/src/config.rs"), ["ServerConfig"]],
+  [at("components/logger/src/lib.rs"), [["LoggerConfig", "Config"]]],
+  [at("components/tracing_util/src/logging.rs"), [["TracingConfig", "Config"], "ConsoleConfig"]],
+  [at("analytic_engine/src/lib.rs"), [["AnalyticConfig", "Config"], "RocksDBConfig", "ObkvWalConfig", "WalNamespaceConfig", "ManifestNamespaceConfig", "KafkaWalConfig"]],
+  [storageOptionsRs, ["StorageOptions", "LocalOptions", "AliyunOptions"]],
+  [at("components/object_store/src/config.rs"), ["S3Options", "ObkvOptions", "HttpOptions", "RetryOptions"]],
+  [at("wal/src/rocks_impl/config.rs"), [["RocksDBWalConfig", "Config"]]],
+  [at("components/table_kv/src/config.rs"), ["ObkvConfig", ["ObkvClientConfig", "ClientConfig"]]],
+  [at("wal/src/message_queue_impl/config.rs"), [["MessageQueueWalConfig", "Config"]]],
+  [at("components/message_queue/src/kafka/config.rs"), [["KafkaConfig", "Config"], ["KafkaClientConfig", "ClientConfig"], "TopicManagementConfig", "ConsumerConfig"]],
+  [at("cluster/src/config.rs"), ["ClusterConfig", "EtcdClientConfig"]],
+  [at("meta_client/src/meta_impl.rs"), ["MetaClientConfig"]],
+];
 /** Schema struct -> [its file at a tag, its Rust name]. */
-const MAP: Record<string, [(v: string) => string, string]> = {
-  Config: [(v) => (v === "v1.2.7" ? "src/ceresdb/src/config.rs" : "src/config.rs"), "Config"],
-  NodeInfo: [(v) => (v === "v1.2.7" ? "src/ceresdb/src/config.rs" : "src/config.rs"), "NodeInfo"],
-  RuntimeConfig: [(v) => (v === "v1.2.7" ? "src/ceresdb/src/config.rs" : "src/config.rs"), "RuntimeConfig"],
-  ServerConfig: [() => "server/src/config.rs", "ServerConfig"],
-  LoggerConfig: [() => "components/logger/src/lib.rs", "Config"],
-  TracingConfig: [() => "components/tracing_util/src/logging.rs", "Config"],
-  ConsoleConfig: [() => "components/tracing_util/src/logging.rs", "ConsoleConfig"],
-  AnalyticConfig: [() => "analytic_engine/src/lib.rs", "Config"],
-  StorageOptions: [(v) => (v === "v1.2.2" ? "analytic_engine/src/storage_options.rs" : "components/object_store/src/config.rs"), "StorageOptions"],
-  LocalOptions: [(v) => (v === "v1.2.2" ? "analytic_engine/src/storage_options.rs" : "components/object_store/src/config.rs"), "LocalOptions"],
-  AliyunOptions: [(v) => (v === "v1.2.2" ? "analytic_engine/src/storage_options.rs" : "components/object_store/src/config.rs"), "AliyunOptions"],
-  S3Options: [() => "components/object_store/src/config.rs", "S3Options"],
-  ObkvOptions: [() => "components/object_store/src/config.rs", "ObkvOptions"],
-  HttpOptions: [() => "components/object_store/src/config.rs", "HttpOptions"],
-  RetryOptions: [() => "components/object_store/src/config.rs", "RetryOptions"],
-  RocksDBConfig: [() => "analytic_engine/src/lib.rs", "RocksDBConfig"],
-  RocksDBWalConfig: [() => "wal/src/rocks_impl/config.rs", "Config"],
-  ObkvWalConfig: [() => "analytic_engine/src/lib.rs", "ObkvWalConfig"],
-  WalNamespaceConfig: [() => "analytic_engine/src/lib.rs", "WalNamespaceConfig"],
-  ManifestNamespaceConfig: [() => "analytic_engine/src/lib.rs", "ManifestNamespaceConfig"],
-  ObkvConfig: [() => "components/table_kv/src/config.rs", "ObkvConfig"],
-  ObkvClientConfig: [() => "components/table_kv/src/config.rs", "ClientConfig"],
-  KafkaWalConfig: [() => "analytic_engine/src/lib.rs", "KafkaWalConfig"],
-  MessageQueueWalConfig: [() => "wal/src/message_queue_impl/config.rs", "Config"],
-  KafkaConfig: [() => "components/message_queue/src/kafka/config.rs", "Config"],
-  KafkaClientConfig: [() => "components/message_queue/src/kafka/config.rs", "ClientConfig"],
-  TopicManagementConfig: [() => "components/message_queue/src/kafka/config.rs", "TopicManagementConfig"],
-  ConsumerConfig: [() => "components/message_queue/src/kafka/config.rs", "ConsumerConfig"],
-  ClusterConfig: [() => "cluster/src/config.rs", "ClusterConfig"],
-  MetaClientConfig: [() => "meta_client/src/meta_impl.rs", "MetaClientConfig"],
-  EtcdClientConfig: [() => "cluster/src/config.rs", "EtcdClientConfig"],
-};
+const MAP: Record<string, [(v: string) => string, string]> = Object.fromEntries(
+  FILES.flatMap(([file, structs]) => structs.map((s) => (typeof s === "string" ? [s, [file, s]] : [s[0], [file, s[1]]]))),
+);
 /** Structs added after v1.2.2 (components/object_store/src/config.rs has none of them there). */
 const SINCE_V124 = ["S3Options", "ObkvOptions", "HttpOptions", "RetryOptions"];
 const SCALAR_RUST: Record<string, RegExp> = {

@@ -11,7 +11,6 @@
  * The restore time (stop to one healthy leader) is printed. Runs last: the etcd cluster and
  * member IDs are new afterwards (c.clusterId / c.memberIds are updated).
  */
-import { spawn } from "child_process";
 import { createHash, createHmac, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -20,6 +19,7 @@ import { renderMetaBackupScript, renderMetaRestoreScript } from "../../../../com
 import { clientEndpoint, ClusterChecks, nextPort, ROOT, start, stop } from "../../harness";
 import { etcdClient, status, storedClusters, withTimeout } from "../../protocol";
 import { singleLeader, waitHealthy } from "../shared";
+import { runAsync } from "../../../helpers/runAsync";
 
 const ETCDCTL = path.join(ROOT, ".cache/bin/etcdctl");
 const ETCDUTL = path.join(ROOT, ".cache/bin/etcdutl");
@@ -29,18 +29,7 @@ const ETCDUTL = path.join(ROOT, ".cache/bin/etcdutl");
  * after `ms`.
  */
 function runScript(args: string[], env: Record<string, string>, ms: number): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn("bash", args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    p.stdout.on("data", (d) => (stdout += d));
-    p.stderr.on("data", (d) => (stderr += d));
-    const timer = setTimeout(() => p.kill("SIGKILL"), ms);
-    p.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runAsync("bash", args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, timeoutMs: ms });
 }
 
 /** Every key under `prefix` that no lease holds, with its value (hex), via the real etcd API. */

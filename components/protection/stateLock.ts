@@ -1,0 +1,24 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The dynamic provider of a state-only lock (BootstrapLock, HostLock): it creates nothing in the
+ * cloud, records its inputs in the stack's state, and at preview (`check`) refuses the changes
+ * `problems` names between the recorded inputs and the new ones. `problems` and `idOf` must be
+ * self-contained (no imports): Pulumi serializes them with the provider.
+ */
+export function stateLockProvider<T>(
+  problems: (recorded: Partial<T>, news: T) => pulumi.dynamic.CheckFailure[],
+  idOf: (inputs: T) => string,
+): pulumi.dynamic.ResourceProvider {
+  return {
+    async check(olds, news) {
+      return { inputs: news, failures: problems(olds as Partial<T>, news as T) };
+    },
+    async create(inputs) {
+      return { id: idOf(inputs as T), outs: inputs };
+    },
+    async update(_id, _olds, news) {
+      return { outs: news };
+    },
+  };
+}
