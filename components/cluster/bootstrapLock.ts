@@ -1,6 +1,5 @@
-import * as pulumi from "@pulumi/pulumi";
 import { BootstrapSpec } from "../model/types";
-import { stateLockProvider } from "../protection/stateLock";
+import { stateLockProvider, stateLockResource } from "../protection/stateLock";
 
 /**
  * CeresMeta reads its cluster settings (node count, shard total, topology, ...) only when it first
@@ -52,14 +51,5 @@ export function bootstrapChangeProblems(olds: Partial<BootstrapSpec>, news: Boot
 
 export const bootstrapLockProvider = stateLockProvider(bootstrapChangeProblems, (inputs: BootstrapSpec) => `${inputs.initialClusterToken}`);
 
-export interface BootstrapLockArgs {
-  /** The cluster-creation values to record (spec.bootstrap). */
-  bootstrap: BootstrapSpec;
-}
-
-/** State-only record of the values CeresMeta created the cluster with. */
-export class BootstrapLock extends pulumi.dynamic.Resource {
-  constructor(name: string, args: BootstrapLockArgs, opts?: pulumi.CustomResourceOptions) {
-    super(bootstrapLockProvider, name, { ...args.bootstrap }, opts, "ceresdb", "BootstrapLock");
-  }
-}
+/** State-only record of the values CeresMeta created the cluster with (spec.bootstrap). */
+export const BootstrapLock = stateLockResource<BootstrapSpec>("BootstrapLock", bootstrapLockProvider);

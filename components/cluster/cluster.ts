@@ -57,7 +57,7 @@ export class CeresDBCluster extends pulumi.ComponentResource {
     const { spec, secrets } = args;
 
     // Refuses, at preview, changes to what CeresMeta only reads when it creates the cluster.
-    new BootstrapLock(`${name}-bootstrap`, { bootstrap: spec.bootstrap }, { parent: this });
+    new BootstrapLock(`${name}-bootstrap`, spec.bootstrap, { parent: this });
     this.network = new Network(`${name}-network`, { spec }, { parent: this });
     this.storage = new Storage(`${name}-storage`, { spec, suppliedKeySecret: secrets.ossAccessKeySecret }, { parent: this });
 

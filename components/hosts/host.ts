@@ -9,10 +9,11 @@ import { dataDiskSpecInputs, instanceSpecInputs, REPLACE_REQUESTED_TAG } from ".
 import { HostLock, hostLockInputs } from "./hostLock";
 import { renderHostReadyCheck } from "../render/remoteCommands";
 import { ClusterSpec, HostSpec } from "../model/types";
+import type { HostRole } from "../model/vocabulary";
 import { HostKey } from "./hostKey";
 import { dockerHost, dockerSshOpts, sshConnection, triggeredScript } from "./ssh";
 
-export type HostRole = "meta" | "server";
+export type { HostRole };
 
 export interface HostArgs {
   /** The validated cluster spec (access, tags, protection, images). */
@@ -79,7 +80,7 @@ export class Host extends pulumi.ComponentResource {
 
     // Refuses at preview a change that would replace this host while its deletion protection is
     // on; the disk and the instance wait for it, so nothing is touched once it refuses.
-    const lock = new HostLock(`${name}-lock`, { inputs: hostLockInputs(spec, host) }, { parent: this });
+    const lock = new HostLock(`${name}-lock`, hostLockInputs(spec, host), { parent: this });
 
     // A separate disk, not one of the instance's own, so replacing the instance keeps the data;
     // protected in prod and staging so no change can delete it by accident.

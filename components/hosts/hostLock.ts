@@ -1,8 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
 import { changeKind } from "../contracts/providers";
 import { dataDiskSpecInputs, instanceSpecInputs } from "./hostInputs";
 import { ClusterSpec, HostSpec } from "../model/types";
-import { stateLockProvider } from "../protection/stateLock";
+import { stateLockProvider, stateLockResource } from "../protection/stateLock";
 
 /**
  * With ECS deletion protection on (prod, staging), a change that replaces an instance fails at
@@ -98,14 +97,5 @@ export function hostReplacementProblems(was: Partial<HostLockInputs>, now: HostL
 
 export const hostLockProvider = stateLockProvider(hostReplacementProblems, (inputs: HostLockInputs) => `${inputs.host}`);
 
-export interface HostLockArgs {
-  /** What to record (hostLockInputs(spec, host)). */
-  inputs: HostLockInputs;
-}
-
-/** State-only record of what would replace each host; refuses replacing a protected one. */
-export class HostLock extends pulumi.dynamic.Resource {
-  constructor(name: string, args: HostLockArgs, opts?: pulumi.CustomResourceOptions) {
-    super(hostLockProvider, name, { ...args.inputs }, opts, "ceresdb", "HostLock");
-  }
-}
+/** State-only record of what would replace each host (hostLockInputs); refuses replacing a protected one. */
+export const HostLock = stateLockResource<HostLockInputs>("HostLock", hostLockProvider);

@@ -22,3 +22,16 @@ export function stateLockProvider<T>(
     },
   };
 }
+
+/**
+ * The resource class of a state-only lock: a dynamic resource of type
+ * `pulumi-nodejs:dynamic/ceresdb:<type>` (an identity in every stack's state: never rename it)
+ * whose inputs are the values it records.
+ */
+export function stateLockResource<T extends object>(type: string, provider: pulumi.dynamic.ResourceProvider) {
+  return class extends pulumi.dynamic.Resource {
+    constructor(name: string, inputs: T, opts?: pulumi.CustomResourceOptions) {
+      super(provider, name, { ...inputs }, opts, "ceresdb", type);
+    }
+  };
+}
