@@ -8,9 +8,8 @@ import { dockerSshOpts, triggeredScript } from "../hosts/ssh";
 import { hostRevision } from "../render/cloudInit";
 import { clusterHost, hostFile } from "../render/hostFiles";
 import { renderMetaBootstrapGuard } from "../render/metaGuard";
-import { healthUrlOf, renderRollGate, renderServiceProbe, rollHint, serviceRevision, sshConfigBlock } from "../render/rollGate";
+import { renderRollGate, rollHint, serviceRevision, serviceRuntime, sshConfigBlock } from "../render/rollGate";
 import { DockerService } from "../runtime/dockerService";
-import { META_PATHS } from "../model/paths";
 import { ClusterSpec, MetaMemberSpec } from "../model/types";
 
 export interface MetaMemberArgs {
@@ -50,10 +49,10 @@ export class MetaMember extends pulumi.ComponentResource {
     const onHost = clusterHost(spec, member.host);
     const configFile = hostFile(spec, member.host, "service-config");
     const config = configFile.render({});
-    const healthUrl = healthUrlOf(spec, "meta");
+    const runtime = serviceRuntime(spec, "meta");
     const revision = serviceRevision({
-      image: spec.images.meta,
-      healthUrl,
+      image: runtime.image,
+      healthUrl: runtime.healthUrl,
       config,
       hostRevision: hostRevision(spec, member.host),
       replacing: hostLockInputs(spec, member.host).replacing,
@@ -71,23 +70,7 @@ export class MetaMember extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.host.ready] },
     );
 
-    const probe = renderServiceProbe(spec, "meta");
-    this.service = new DockerService(
-      `${name}-ceresmeta`,
-      {
-        host: this.host,
-        image: spec.images.meta,
-        service: onHost,
-        config: { path: configFile.path, content: pulumi.output(config) },
-        dataOnHost: META_PATHS.dataOnHost,
-        dataInContainer: META_PATHS.dataInContainer,
-        healthUrl,
-        revision,
-        probe,
-        after: [...(args.after ?? []), guard],
-      },
-      { parent: this },
-    );
+    this.service = new DockerService(`${name}-ceresmeta`, { host: this.host, service: onHost, runtime, config: { path: configFile.path, content: pulumi.output(config) }, revision, after: [...(args.after ?? []), guard] }, { parent: this });
 
     const alias = member.host.name;
     this.sshConfig = pulumi
@@ -103,7 +86,7 @@ export class MetaMember extends pulumi.ComponentResource {
             name: alias,
             sshConfig,
             target: alias,
-            probe,
+            probe: runtime.probe,
             wantHostRevision: hostRevision(spec, member.host),
             wantServiceRevision: revision,
             shardTargets: [],

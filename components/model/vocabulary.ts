@@ -45,6 +45,8 @@ export type Role = (typeof ROLES)[number];
  * a security group renamed is a security group replaced, so they keep it.
  */
 export const ROLE_TAG_VALUE = { meta: "meta", node: "server" } as const satisfies Record<Role, string>;
+/** A host's role in that word: what hosts, containers and the renderers of their files say. */
+export type HostRole = (typeof ROLE_TAG_VALUE)[Role];
 
 // --- Tags -------------------------------------------------------------------------------------
 

@@ -9,12 +9,13 @@
 import { META_PATHS, SERVER_PATHS } from "../model/paths";
 import { ClusterSecrets, ClusterSpec, HostSpec } from "../model/types";
 import { traitsOf } from "../model/versions";
+import type { HostRole } from "../model/vocabulary";
 import { renderCeresDbToml } from "./ceresdbToml";
 import { renderCeresMetaToml } from "./ceresmetaToml";
 import { cloudInitFiles, renderCloudInit } from "./cloudInit";
 import { RenderError } from "./common";
 
-export type HostRole = "meta" | "server";
+export type { HostRole };
 
 /** What a host's files need that is known only once its resources exist. */
 export interface HostValues {

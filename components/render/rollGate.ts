@@ -5,7 +5,9 @@
  */
 import { createHash, createHmac } from "crypto";
 import { ClusterSecrets, ClusterSpec } from "../model/types";
+import { META_PATHS, SERVER_PATHS } from "../model/paths";
 import { traitsOf } from "../model/versions";
+import type { HostRole } from "../model/vocabulary";
 import { HOST_REVISION_FILE } from "./cloudInit";
 import { fillScript, RenderError } from "./common";
 
@@ -53,6 +55,34 @@ export const SECRET_PLACEHOLDERS: ClusterSecrets = {
 export function secretsDigest(s: ClusterSecrets): string {
   const values = JSON.stringify([s.ossAccessKeyId, s.ossAccessKeySecret, s.obkvPassword ?? "", s.obkvSysPassword ?? ""]);
   return createHmac("sha256", s.ossAccessKeySecret).update(values).digest("hex");
+}
+
+/**
+ * What runs a host's service, by its role: the image, the data directory (on the host and in the
+ * container), the health URL and the readiness probe. The one place a role picks them; MetaMember
+ * and ServerNode hand it to their DockerService.
+ */
+export interface ServiceRuntime {
+  /** Full image reference, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
+  image: string;
+  /** Host directory bind-mounted at `dataInContainer`. */
+  dataOnHost: string;
+  dataInContainer: string;
+  /** URL polled on the host to decide the service is healthy (the container's health check, the gates). */
+  healthUrl: string;
+  /** The readiness probe the gate polls on a change (renderServiceProbe). */
+  probe: string;
+}
+
+export function serviceRuntime(spec: ClusterSpec, role: HostRole): ServiceRuntime {
+  const paths = role === "meta" ? META_PATHS : SERVER_PATHS;
+  return {
+    image: role === "meta" ? spec.images.meta : spec.images.node,
+    dataOnHost: paths.dataOnHost,
+    dataInContainer: paths.dataInContainer,
+    healthUrl: healthUrlOf(spec, role),
+    probe: renderServiceProbe(spec, role),
+  };
 }
 
 /** The service's health URL on its own host. */

@@ -4,12 +4,11 @@ import * as docker from "@pulumi/docker";
 import { Host } from "../hosts/host";
 import { ClusterHost } from "../render/hostFiles";
 import { renderGateHealthy, renderGateRunning, withTriggerLine } from "../render/remoteCommands";
+import { ServiceRuntime } from "../render/rollGate";
 
 export interface DockerServiceArgs {
   /** The host to run on: its Docker provider, SSH connection and revision are used. */
   host: Host;
-  /** Full image reference, e.g. `docker.io/ceresdb/ceresdb-server:v1.2.7`. */
-  image: string;
   /**
    * The service on its host (clusterHost(spec, host)): its container name, its role and member (the
    * container's labels `ceresdb.role` and `ceresdb.member`) and what it listens on (the label
@@ -18,14 +17,8 @@ export interface DockerServiceArgs {
   service: ClusterHost;
   /** Rendered config file: where it goes in the container and its content (a secret Output when it holds credentials). */
   config: { path: string; content: pulumi.Output<string> };
-  /** Host directory bind-mounted at `dataInContainer`. */
-  dataOnHost: string;
-  dataInContainer: string;
-  /**
-   * URL polled on the host to decide the service is healthy, e.g. `http://127.0.0.1:5440/`.
-   * Used by the container health check and by the rolling-update gate.
-   */
-  healthUrl: string;
+  /** The service's image, data directory, health URL and readiness probe (rollGate.ts serviceRuntime). */
+  runtime: ServiceRuntime;
   /**
    * Resources the container waits for, on creation and on every change: the previous member's or
    * batch's roll gates (see docs/rollout.md), and a member's bootstrap guard. Default: none.
@@ -37,8 +30,6 @@ export interface DockerServiceArgs {
    * (change); the service's roll gate waits for it.
    */
   revision: pulumi.Input<string>;
-  /** The readiness probe the gate polls on a change (rollGate.ts renderServiceProbe). */
-  probe: string;
   /** Seconds the gate waits for health on an update before failing the deployment. Default: 600. */
   healthTimeoutSeconds?: number;
 }
@@ -71,7 +62,7 @@ export class DockerService extends pulumi.ComponentResource {
     // deleting the old container there is a no-op ("No such container" is ignored,
     // resourceDockerContainerDelete in resource_docker_container_funcs.go).
     const instanceId = args.host.instanceId;
-    const image = new docker.RemoteImage(`${name}-image`, { name: args.image, keepLocally: true, pullTriggers: [instanceId] }, childOpts);
+    const image = new docker.RemoteImage(`${name}-image`, { name: args.runtime.image, keepLocally: true, pullTriggers: [instanceId] }, childOpts);
 
     // The uploads array is built inside an apply on the (secret) config, and declared secret as a
     // whole: a secret nested in uploads[i].content does not make the property secret by itself.
@@ -86,7 +77,7 @@ export class DockerService extends pulumi.ComponentResource {
         // in between.
         networkMode: "host",
         uploads,
-        volumes: [{ hostPath: args.dataOnHost, containerPath: args.dataInContainer }],
+        volumes: [{ hostPath: args.runtime.dataOnHost, containerPath: args.runtime.dataInContainer }],
         restart: "unless-stopped",
         mustRun: true,
         labels: [
@@ -94,7 +85,7 @@ export class DockerService extends pulumi.ComponentResource {
           { label: INSTANCE_LABEL, value: instanceId },
         ],
         healthcheck: {
-          tests: ["CMD-SHELL", `curl -fsS --max-time 4 ${args.healthUrl} > /dev/null || exit 1`],
+          tests: ["CMD-SHELL", `curl -fsS --max-time 4 ${args.runtime.healthUrl} > /dev/null || exit 1`],
           interval: "10s",
           timeout: "5s",
           retries: 6,
@@ -129,7 +120,7 @@ export class DockerService extends pulumi.ComponentResource {
         update: pulumi
           .all([args.revision, this.container.id, args.host.revision])
           .apply(([revision, containerId, hostRevision]) =>
-            withTriggerLine(renderGateHealthy(args.service.container, args.probe, timeout, revision), { CONTAINER_ID: containerId, HOST_REVISION: hostRevision }),
+            withTriggerLine(renderGateHealthy(args.service.container, args.runtime.probe, timeout, revision), { CONTAINER_ID: containerId, HOST_REVISION: hostRevision }),
           ),
         addPreviousOutputInEnv: false,
       },

@@ -5,9 +5,8 @@ import { hostArgs, HostInfra } from "../hosts/hostInfra";
 import { hostLockInputs } from "../hosts/hostLock";
 import { dockerSshOpts } from "../hosts/ssh";
 import { hostRevision } from "../render/cloudInit";
-import { healthUrlOf, renderRollGate, renderServiceProbe, renderShardProbe, rollHint, secretsDigest, SECRET_PLACEHOLDERS, serviceRevision, sshConfigBlock } from "../render/rollGate";
+import { renderRollGate, renderShardProbe, rollHint, secretsDigest, SECRET_PLACEHOLDERS, serviceRevision, serviceRuntime, sshConfigBlock } from "../render/rollGate";
 import { DockerService } from "../runtime/dockerService";
-import { SERVER_PATHS } from "../model/paths";
 import { ClusterSecrets, ClusterSpec, NodeSpec } from "../model/types";
 import { clusterHost, hostFile } from "../render/hostFiles";
 
@@ -50,7 +49,7 @@ export class ServerNode extends pulumi.ComponentResource {
     // The TOML carries the OSS key: render it inside the secret, and keep the result secret.
     const onHost = clusterHost(spec, node.host);
     const configFile = hostFile(spec, node.host, "service-config");
-    const healthUrl = healthUrlOf(spec, "server");
+    const runtime = serviceRuntime(spec, "server");
     const content = pulumi.secret(args.secrets.apply((secrets) => configFile.render({ secrets })));
     // The revision must not be secret (the plan, the PR diff and the timeline read which roll
     // gates change), nor a plain hash of the secrets (a low-entropy OBKV password could be guessed
@@ -59,8 +58,8 @@ export class ServerNode extends pulumi.ComponentResource {
     const revision = pulumi.unsecret(
       args.secrets.apply((s) =>
         serviceRevision({
-          image: spec.images.node,
-          healthUrl,
+          image: runtime.image,
+          healthUrl: runtime.healthUrl,
           config: configFile.render({ secrets: SECRET_PLACEHOLDERS }),
           hostRevision: hostRevision(spec, node.host),
           replacing: hostLockInputs(spec, node.host).replacing,
@@ -68,23 +67,7 @@ export class ServerNode extends pulumi.ComponentResource {
         }),
       ),
     );
-    const probe = renderServiceProbe(spec, "server");
-    this.service = new DockerService(
-      `${name}-ceresdb`,
-      {
-        host: this.host,
-        image: spec.images.node,
-        service: onHost,
-        config: { path: configFile.path, content },
-        dataOnHost: SERVER_PATHS.dataOnHost,
-        dataInContainer: SERVER_PATHS.dataInContainer,
-        healthUrl,
-        revision,
-        probe,
-        after: args.after,
-      },
-      { parent: this },
-    );
+    this.service = new DockerService(`${name}-ceresdb`, { host: this.host, service: onHost, runtime, config: { path: configFile.path, content }, revision, after: args.after }, { parent: this });
 
     // Reached like the Docker provider reaches the host: system ssh with its options (the slot's
     // pinned host key, the bastion) and ssh-agent's key.
@@ -102,7 +85,7 @@ export class ServerNode extends pulumi.ComponentResource {
             name: alias,
             sshConfig: [ownBlock, ...metaBlocks].join("\n"),
             target: alias,
-            probe,
+            probe: runtime.probe,
             wantHostRevision: hostRevision(spec, node.host),
             wantServiceRevision: wantService,
             shardTargets: metas.map((m) => m.alias),
