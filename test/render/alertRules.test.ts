@@ -49,6 +49,20 @@ interface Case {
   quietAt: string;
 }
 
+/**
+ * The `<metric>_bucket` series of a histogram whose every observation (perMinute a minute) lies
+ * above `below` and at most `upTo` (or just above `below`, with no finite bucket over it): the
+ * `le=below` bucket stays 0 while `le=upTo` and `+Inf` grow together.
+ */
+function observedAbove(metric: string, labels: string, below: string, upTo: string | undefined, perMinute: number): Case["series"] {
+  const grows = `0+${perMinute}x30`;
+  return [
+    { series: `${metric}_bucket{${labels},le="${below}"}`, values: "0x30" },
+    ...(upTo ? [{ series: `${metric}_bucket{${labels},le="${upTo}"}`, values: grows }] : []),
+    { series: `${metric}_bucket{${labels},le="+Inf"}`, values: grows },
+  ];
+}
+
 // Hand-written: each case says what an operator would see and when the page must come.
 const CASES: Case[] = [
   { alert: "CeresMetaMemberDown",
@@ -62,11 +76,7 @@ const CASES: Case[] = [
     alert: "EtcdHighFsyncLatency",
     summary: "etcd WAL fsync p99 on meta-0 is 1.01888s",
     // Every fsync takes between 0.512 s and 1.024 s: p99 ~1 s.
-    series: [
-      { series: `etcd_disk_wal_fsync_duration_seconds_bucket{${H},le="0.512"}`, values: "0x30" },
-      { series: `etcd_disk_wal_fsync_duration_seconds_bucket{${H},le="1.024"}`, values: "0+100x30" },
-      { series: `etcd_disk_wal_fsync_duration_seconds_bucket{${H},le="+Inf"}`, values: "0+100x30" },
-    ],
+    series: observedAbove("etcd_disk_wal_fsync_duration_seconds", H, "0.512", "1.024", 100),
     at: "20m",
     labels: { host: "meta-0", instance: "10.20.1.10:2379" },
     quietAt: "8m",
@@ -74,11 +84,7 @@ const CASES: Case[] = [
   {
     alert: "EtcdHighCommitLatency",
     summary: "etcd backend commit p99 on meta-0 is 0.50944s",
-    series: [
-      { series: `etcd_disk_backend_commit_duration_seconds_bucket{${H},le="0.256"}`, values: "0x30" },
-      { series: `etcd_disk_backend_commit_duration_seconds_bucket{${H},le="0.512"}`, values: "0+50x30" },
-      { series: `etcd_disk_backend_commit_duration_seconds_bucket{${H},le="+Inf"}`, values: "0+50x30" },
-    ],
+    series: observedAbove("etcd_disk_backend_commit_duration_seconds", H, "0.256", "0.512", 50),
     at: "20m",
     labels: { host: "meta-0", instance: "10.20.1.10:2379" },
     quietAt: "8m",
@@ -131,8 +137,7 @@ const CASES: Case[] = [
     summary: "Writes fail on node-0 while object store puts are slow: OSS errors or throttling",
     series: [
       { series: `grpc_handler_counter{${N0},type="write_failed"}`, values: "0+10x30" },
-      { series: `object_store_latency_bucket{${N0},op="put",le="4.096"}`, values: "0x30" },
-      { series: `object_store_latency_bucket{${N0},op="put",le="+Inf"}`, values: "0+10x30" },
+      ...observedAbove("object_store_latency", `${N0},op="put"`, "4.096", undefined, 10),
     ],
     at: "15m",
     labels: { host: "node-0", instance: "10.20.2.10:5440", job: "ceresdb", type: "write_failed" },
@@ -141,11 +146,7 @@ const CASES: Case[] = [
   {
     alert: "CeresDBObjectStoreSlow",
     summary: "Object store p99 on node-0 is 8.15104s",
-    series: [
-      { series: `object_store_latency_bucket{${N0},op="get_range",le="4.096"}`, values: "0x30" },
-      { series: `object_store_latency_bucket{${N0},op="get_range",le="8.192"}`, values: "0+10x30" },
-      { series: `object_store_latency_bucket{${N0},op="get_range",le="+Inf"}`, values: "0+10x30" },
-    ],
+    series: observedAbove("object_store_latency", `${N0},op="get_range"`, "4.096", "8.192", 10),
     at: "20m",
     labels: { host: "node-0", instance: "10.20.2.10:5440" },
     quietAt: "8m",
