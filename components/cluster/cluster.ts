@@ -17,6 +17,7 @@ import { DataProtection } from "../protection/dataProtection";
 import { renderBackupCredentialsCommand } from "../render/metaBackup";
 import { renderPrometheusConfig, renderAlertRules } from "../render";
 import { needsShardHandoff, renderShardHandoff } from "../render";
+import type { HostRole } from "../model/vocabulary";
 
 /**
  * Secret stack settings, as the stack config returns them (secret Outputs): one field per
@@ -78,7 +79,7 @@ export class CeresDBCluster extends pulumi.ComponentResource {
         return r.images[0].id;
       });
 
-    const infra = (role: "meta" | "server"): HostInfra => ({
+    const infra = (role: HostRole): HostInfra => ({
       vswitchIds: this.network.vswitchIds,
       securityGroupIds: [this.network.securityGroupIds[role]],
       imageId,

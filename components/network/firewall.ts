@@ -1,6 +1,7 @@
 import { ClusterSpec } from "../model/types";
 import { traitsOf } from "../model/versions";
 import { NODE_EXPORTER_PORT } from "../model/vocabulary";
+import type { HostRole } from "../model/vocabulary";
 
 /**
  * The firewall as data: every ingress rule of both roles, one rule per port and source. Pure, so
@@ -22,7 +23,8 @@ import { NODE_EXPORTER_PORT } from "../model/vocabulary";
  *   etcd client port: see below). With monitoring off nothing reaches node exporter.
  */
 
-export type Role = "meta" | "server";
+/** The security groups of the two roles, named by the roles' cloud word. */
+export type Role = HostRole;
 /** `monitor`: the security group the ARMS Prometheus agent runs in (created only with `ceresdb:monitoring arms`). */
 export type SourceGroup = Role | "monitor";
 export type RuleSource = { group: SourceGroup } | { cidr: string };

@@ -13,6 +13,7 @@ import { HOST_DATA_MOUNT, META_PATHS, SERVER_PATHS } from "../model/paths";
 import { RenderError, fillScript, withHeader } from "./common";
 import { LOGROTATE_CONFIG_PATH, renderLogrotate } from "./logrotate";
 import { renderObservabilitySetupSteps } from "./metaBackup";
+import type { HostRole } from "../model/vocabulary";
 
 /** Written only after `docker info` succeeds; the readiness gate polls for it over SSH. */
 export const HOST_READY_MARKER = "/var/lib/ceresdb-cluster/host-ready";
@@ -36,7 +37,7 @@ export function diskByIdPath(dataDiskId: string): string {
   return `/dev/disk/by-id/virtio-${m[1].slice(0, 20)}`;
 }
 
-function roleDataDir(spec: ClusterSpec, host: HostSpec, role: "meta" | "server"): string {
+function roleDataDir(spec: ClusterSpec, host: HostSpec, role: HostRole): string {
   const hosts = role === "meta" ? spec.meta.map((m) => m.host) : spec.nodes.map((n) => n.host);
   if (!hosts.some((h) => h.name === host.name && h.privateIp === host.privateIp)) {
     throw new RenderError("host", `${host.name} (${host.privateIp}) is not a ${role} host of this spec`);
@@ -56,7 +57,7 @@ export function hostRevision(spec: ClusterSpec, host: HostSpec): string {
 export function renderHostSetupScript(
   spec: ClusterSpec,
   host: HostSpec,
-  role: "meta" | "server",
+  role: HostRole,
   dataDiskId: string,
 ): string {
   const dataDir = roleDataDir(spec, host, role);
@@ -93,7 +94,7 @@ export interface CloudInitFile {
 }
 
 /** What the user data writes on the host, in order: the setup script, then the logrotate config. */
-export function cloudInitFiles(spec: ClusterSpec, host: HostSpec, role: "meta" | "server", dataDiskId: string): CloudInitFile[] {
+export function cloudInitFiles(spec: ClusterSpec, host: HostSpec, role: HostRole, dataDiskId: string): CloudInitFile[] {
   return [
     { path: HOST_SETUP_SCRIPT, permissions: "0755", owner: "root:root", content: renderHostSetupScript(spec, host, role, dataDiskId) },
     // logrotate skips config files that others can write.
@@ -104,7 +105,7 @@ export function cloudInitFiles(spec: ClusterSpec, host: HostSpec, role: "meta" |
 export function renderCloudInit(
   spec: ClusterSpec,
   host: HostSpec,
-  role: "meta" | "server",
+  role: HostRole,
   dataDiskId: string,
   hostKey?: { publicKey: string; privateKey: string },
 ): string {

@@ -14,6 +14,7 @@
 import { ClusterSpec, HostSpec } from "../model/types";
 import { HOST_SETUP_SCRIPT, hostRevision, renderHostSetupScript } from "./cloudInit";
 import { fillScript, withHeader } from "./common";
+import type { HostRole } from "../model/vocabulary";
 
 /**
  * The remote command that installs and runs the host setup script (scripts/host-apply.sh). Runs on
@@ -21,7 +22,7 @@ import { fillScript, withHeader } from "./common";
  * keeps the old value of an ignored property, pulumi/pulumi pkg/resource/deploy/step_generator.go
  * processIgnoreChanges), and this brings it to the current script.
  */
-export function renderHostApplyCommand(spec: ClusterSpec, host: HostSpec, role: "meta" | "server", dataDiskId: string): string {
+export function renderHostApplyCommand(spec: ClusterSpec, host: HostSpec, role: HostRole, dataDiskId: string): string {
   return hostApplyCommand(host, hostRevision(spec, host), renderHostSetupScript(spec, host, role, dataDiskId));
 }
 

@@ -13,6 +13,7 @@ import { NODE_EXPORTER_TEXTFILE_DIR } from "../model/validate/observability";
 import { META_PATHS } from "../model/paths";
 import { fillScript, hostPort, RenderError, RenderOptions } from "./common";
 import { initialClusterOf } from "./ceresmetaToml";
+import type { HostRole } from "../model/vocabulary";
 
 export const META_BACKUP_SCRIPT = "/usr/local/sbin/ceresdb-meta-backup.sh";
 export const META_BACKUP_UNIT = "ceresdb-meta-backup";
@@ -81,7 +82,7 @@ WantedBy=timers.target
  * Steps of the host setup script, which sources them (scripts/host-node-exporter.sh on every host,
  * scripts/host-meta-backup.sh on meta hosts: node exporter, then the backup timer).
  */
-export function renderObservabilitySetupSteps(spec: ClusterSpec, role: "meta" | "server", member?: MetaMemberSpec): string {
+export function renderObservabilitySetupSteps(spec: ClusterSpec, role: HostRole, member?: MetaMemberSpec): string {
   if (role !== "meta") return fillScript("host-node-exporter.sh", {});
   if (!member) throw new RenderError("member", "a meta host's setup needs its member");
   const units = renderMetaBackupUnits(spec);

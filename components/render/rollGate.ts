@@ -86,13 +86,13 @@ export function serviceRuntime(spec: ClusterSpec, role: HostRole): ServiceRuntim
 }
 
 /** The service's health URL on its own host. */
-export function healthUrlOf(spec: ClusterSpec, role: "meta" | "server"): string {
+export function healthUrlOf(spec: ClusterSpec, role: HostRole): string {
   // CeresDB's health check is `GET /` on the HTTP port ({"status":"ok"}); there is no /health.
   return role === "meta" ? `http://127.0.0.1:${spec.ports.metaHttp}${traitsOf(spec.version).metaHealthPath}` : `http://127.0.0.1:${spec.ports.http}/`;
 }
 
 /** One look at a service on its host: revisions, and ready now (see scripts/service-probe.sh). */
-export function renderServiceProbe(spec: ClusterSpec, role: "meta" | "server"): string {
+export function renderServiceProbe(spec: ClusterSpec, role: HostRole): string {
   const leaderPath = traitsOf(spec.version).metaLeaderPath;
   return fillScript("service-probe.sh", {
     assign: {
@@ -173,7 +173,7 @@ export function renderRollGate(o: RollGateText): string {
 }
 
 /** The hint a roll gate prints when it gives up. */
-export function rollHint(spec: ClusterSpec, role: "meta" | "server", hostName: string, ip: string, memberIp?: string): string {
+export function rollHint(spec: ClusterSpec, role: HostRole, hostName: string, ip: string, memberIp?: string): string {
   const container = role === "meta" ? "ceresmeta" : "ceresdb";
   const lines = [
     `To see why, on ${hostName} (ssh ${spec.access.sshUser}@${ip}${spec.access.bastion ? `, through the bastion ${spec.access.bastion.host}` : ""}):`,

@@ -8,13 +8,14 @@
 import type { OfflineRun, RecordedResource } from "../offline";
 import { DurationTable, Operation } from "./durations";
 import { Step } from "./simulate";
+import type { HostRole } from "../../../components/model/vocabulary";
 
 /** `type\tname`, the key the plan's inventory and diff use. */
 export function resourceKey(r: { type: string; name: string }): string {
   return `${r.type}\t${r.name}`;
 }
 
-const MEMBER_TYPES: Record<string, "meta" | "server"> = {
+const MEMBER_TYPES: Record<string, HostRole> = {
   "ceresdb:meta:MetaMember": "meta",
   "ceresdb:server:ServerNode": "server",
 };
@@ -26,7 +27,7 @@ export interface TimelineStep extends Step {
   label: string;
   /** The CeresMeta member or CeresDB node whose component holds this resource. */
   member?: string;
-  role?: "meta" | "server";
+  role?: HostRole;
   /** The delete of the old copy of a resource replaced create-before-delete: its successor already runs. */
   oldCopy?: boolean;
 }
@@ -36,7 +37,7 @@ export interface GraphIndex {
   byUrn: Map<string, RecordedResource>;
   byName: Map<string, RecordedResource[]>;
   /** Member component (name) and role per resource key. */
-  memberOf: Map<string, { member: string; role: "meta" | "server" }>;
+  memberOf: Map<string, { member: string; role: HostRole }>;
 }
 
 export function indexRun(run: Pick<OfflineRun, "resources">): GraphIndex {
@@ -48,7 +49,7 @@ export function indexRun(run: Pick<OfflineRun, "resources">): GraphIndex {
     if (r.urn) byUrn.set(r.urn, r);
     byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   }
-  const memberOf = new Map<string, { member: string; role: "meta" | "server" }>();
+  const memberOf = new Map<string, { member: string; role: HostRole }>();
   for (const r of run.resources) {
     let x: RecordedResource | undefined = r;
     for (let depth = 0; x && depth < 64; depth++) {

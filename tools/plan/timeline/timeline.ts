@@ -9,6 +9,7 @@ import type { OfflineRun } from "../offline";
 import { DurationTable, Operation } from "./durations";
 import { buildSteps, resourceKey, TimelineStep } from "./graph";
 import { criticalPath, maxOverlap, simulate, waves } from "./simulate";
+import type { HostRole } from "../../../components/model/vocabulary";
 
 /** A base-10 integer as Go's strconv.ParseInt and runtime atoi take it (sign allowed), or undefined. */
 function goInt(v: string | undefined): number | undefined {
@@ -43,7 +44,7 @@ export interface PathEntry {
 
 export interface MemberWindow {
   member: string;
-  role: "meta" | "server";
+  role: HostRole;
   /** From the start of its first disruptive step to the end of the last step after it in the member. */
   start: number;
   end: number;
