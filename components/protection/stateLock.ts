@@ -3,8 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * The dynamic provider of a state-only lock (BootstrapLock, HostLock): it creates nothing in the
  * cloud, records its inputs in the stack's state, and at preview (`check`) refuses the changes
- * `problems` names between the recorded inputs and the new ones. `problems` and `idOf` must be
- * self-contained (no imports): Pulumi serializes them with the provider.
+ * `problems` names between the recorded inputs and the new ones. Pulumi serializes `problems` and
+ * `idOf` with the provider, with everything they reference captured by value (hostLock's use of
+ * the contract table included; test/program/stateLock.test.ts runs the serialized text), so they
+ * must stay pure: no I/O, no resources, no state.
  */
 export function stateLockProvider<T>(
   problems: (recorded: Partial<T>, news: T) => pulumi.dynamic.CheckFailure[],

@@ -5,16 +5,7 @@
  * creates (the provider-contract table) maps to the class whose `__pulumiType` is that type.
  */
 import { CONTRACTS } from "../../components/contracts/providers";
-import { classOfType } from "../../tools/bench/sdkFloor";
-
-const load = (pkg: string) => {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(`@pulumi/${pkg}`) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-};
+import { classOfType, loadProviderPackage as load } from "../../tools/bench/sdkFloor";
 
 describe("classOfType", () => {
   const types = Object.keys(CONTRACTS);

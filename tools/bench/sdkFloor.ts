@@ -44,6 +44,21 @@ export function classOfType(type: string, load: (pkg: string) => Record<string, 
   return typeof cls === "function" ? (cls as ResourceClass) : undefined;
 }
 
+const loaded = new Map<string, Record<string, unknown> | undefined>();
+
+/** The exports of `@pulumi/<pkg>`, loaded once; undefined when this project does not have it. */
+export function loadProviderPackage(pkg: string): Record<string, unknown> | undefined {
+  if (!loaded.has(pkg)) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      loaded.set(pkg, require(`@pulumi/${pkg}`) as Record<string, unknown>);
+    } catch {
+      loaded.set(pkg, undefined);
+    }
+  }
+  return loaded.get(pkg);
+}
+
 async function record(projectDir: string, stack: string, overrides: Record<string, string>, file: string): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runOffline } = require("../plan/offline") as typeof import("../plan/offline");
@@ -57,19 +72,7 @@ async function register(file: string): Promise<void> {
   const t0 = process.hrtime.bigint();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pulumi = require("@pulumi/pulumi") as typeof pulumiType;
-  const packages = new Map<string, Record<string, unknown> | undefined>();
-  const load = (pkg: string) => {
-    if (!packages.has(pkg)) {
-      try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        packages.set(pkg, require(`@pulumi/${pkg}`) as Record<string, unknown>);
-      } catch {
-        packages.set(pkg, undefined);
-      }
-    }
-    return packages.get(pkg);
-  };
-  for (const pkg of new Set(records.map((r) => (r.type.startsWith("pulumi:providers:") ? r.type.split(":")[2] : r.type.split(":")[0])))) load(pkg);
+  for (const pkg of new Set(records.map((r) => (r.type.startsWith("pulumi:providers:") ? r.type.split(":")[2] : r.type.split(":")[0])))) loadProviderPackage(pkg);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { skipEngineOnlyWork, unwrapSecrets } = require("../plan/offline") as typeof import("../plan/offline");
   const loadMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -93,7 +96,7 @@ async function register(file: string): Promise<void> {
         continue;
       }
       const args = unwrapSecrets(r.inputs, (inner) => pulumi.secret(inner));
-      const cls = classOfType(r.type, load);
+      const cls = classOfType(r.type, loadProviderPackage);
       if (cls) new cls(r.name, args, opts);
       else new Plain(r.type, r.name, args as pulumiType.Inputs, opts);
     }
